@@ -1,0 +1,87 @@
+package org.semisync.proxy.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.DefaultByteBufHolder;
+
+/**
+ * One wire packet: its sequence id and its payload (without the 4-byte header). A logical packet larger than
+ * {@link Packets#MAX_PAYLOAD} arrives as several of these; {@link #continues()} tells that another one follows.
+ * Reference counted: whoever ends up holding it releases it.
+ */
+public final class Packet extends DefaultByteBufHolder {
+    private final int sequenceId;
+
+    public Packet(final int sequenceId, final ByteBuf payload) {
+        super(payload);
+        this.sequenceId = sequenceId & 0xFF;
+    }
+
+    /** The sequence id from the header (0..255). */
+    public int sequenceId() {
+        return sequenceId;
+    }
+
+    /** The payload; its reader index is at the first payload byte. */
+    public ByteBuf payload() {
+        return content();
+    }
+
+    /** Payload length in bytes. */
+    public int length() {
+        return content().readableBytes();
+    }
+
+    /** Whether the logical packet continues in the next wire packet (payload of exactly 16 MiB - 1). */
+    public boolean continues() {
+        return content().readableBytes() == Packets.MAX_PAYLOAD;
+    }
+
+    /** The first payload byte, or -1 for an empty payload; does not move the reader index. */
+    public int firstByte() {
+        final ByteBuf p = content();
+        return p.isReadable() ? p.getUnsignedByte(p.readerIndex()) : -1;
+    }
+
+    /** Whether this is an OK packet (0x00 marker; only meaningful where an OK may arrive). */
+    public boolean isOk() {
+        return firstByte() == Packets.OK;
+    }
+
+    /** Whether this is an ERR packet. */
+    public boolean isErr() {
+        return firstByte() == Packets.ERR;
+    }
+
+    /** Whether this is an EOF packet (0xFE marker and short), as opposed to an OK-as-EOF or a row. */
+    public boolean isEof() {
+        return firstByte() == Packets.EOF && length() < Packets.EOF_MAX_LENGTH;
+    }
+
+    @Override
+    public Packet replace(final ByteBuf content) {
+        return new Packet(sequenceId, content);
+    }
+
+    @Override
+    public Packet retain() {
+        super.retain();
+        return this;
+    }
+
+    @Override
+    public Packet retain(final int increment) {
+        super.retain(increment);
+        return this;
+    }
+
+    @Override
+    public Packet touch(final Object hint) {
+        super.touch(hint);
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return "Packet(seq=" + sequenceId + ", length=" + length() + ")";
+    }
+}

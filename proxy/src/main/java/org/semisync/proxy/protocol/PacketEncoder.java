@@ -1,0 +1,34 @@
+package org.semisync.proxy.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageEncoder;
+import java.util.List;
+
+/**
+ * Writes {@link Packet}s as header + payload without copying the payload. The caller is responsible for splitting
+ * logical packets of 16 MiB or more ({@link Packets#MAX_PAYLOAD}) into several wire packets.
+ */
+@ChannelHandler.Sharable
+public final class PacketEncoder extends MessageToMessageEncoder<Packet> {
+    /** One instance serves every channel. */
+    public static final PacketEncoder INSTANCE = new PacketEncoder();
+
+    private PacketEncoder() {
+        super(Packet.class);
+    }
+
+    @Override
+    protected void encode(final ChannelHandlerContext ctx, final Packet packet, final List<Object> out) {
+        final ByteBuf payload = packet.payload();
+        if (payload.readableBytes() > Packets.MAX_PAYLOAD) {
+            throw new IllegalArgumentException(
+                    "payload of " + payload.readableBytes() + " bytes must be split into continuation packets");
+        }
+        final ByteBuf header = ctx.alloc().ioBuffer(Packets.HEADER_SIZE);
+        header.writeMediumLE(payload.readableBytes()).writeByte(packet.sequenceId());
+        out.add(header);
+        out.add(payload.retain());
+    }
+}

@@ -1,0 +1,85 @@
+package org.semisync.proxy.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PacketCodecTest {
+    private final EmbeddedChannel channel = new EmbeddedChannel(new PacketDecoder(), PacketEncoder.INSTANCE);
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void decodesPacketsSplitAcrossReadsAndSeveralInOneRead() {
+        // COM_QUERY "select 1" (seq 0) followed by a COM_PING (seq 0) in the same bytes, fed in three pieces.
+        final byte[] bytes = ByteBufUtil.decodeHexDump("0900000003" + "73656c6563742031" + "010000000e");
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes, 0, 2));
+        assertThat((Object) channel.readInbound()).isNull();
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes, 2, 10));
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes, 12, bytes.length - 12));
+
+        final Packet query = channel.readInbound();
+        assertThat(query.sequenceId()).isZero();
+        assertThat(query.firstByte()).isEqualTo(Commands.COM_QUERY);
+        assertThat(query.payload().toString(1, query.length() - 1, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("select 1");
+        query.release();
+        final Packet ping = channel.readInbound();
+        assertThat(ping.firstByte()).isEqualTo(Commands.COM_PING);
+        assertThat(ping.continues()).isFalse();
+        ping.release();
+    }
+
+    @Test
+    void emitsContinuationPacketsOneByOne() {
+        final ByteBuf wire = Unpooled.buffer();
+        wire.writeMediumLE(Packets.MAX_PAYLOAD).writeByte(3).writeZero(Packets.MAX_PAYLOAD);
+        wire.writeMediumLE(2).writeByte(4).writeByte(0xAB).writeByte(0xCD);
+        channel.writeInbound(wire);
+
+        final Packet first = channel.readInbound();
+        assertThat(first.continues()).isTrue();
+        assertThat(first.sequenceId()).isEqualTo(3);
+        first.release();
+        final Packet last = channel.readInbound();
+        assertThat(last.continues()).isFalse();
+        assertThat(last.sequenceId()).isEqualTo(4);
+        assertThat(ByteBufUtil.hexDump(last.payload())).isEqualTo("abcd");
+        last.release();
+    }
+
+    @Test
+    void encodesHeaderAndPayloadUnchanged() {
+        channel.writeOutbound(new Packet(7, Unpooled.wrappedBuffer(new byte[] {0x0e})));
+        final ByteBuf header = channel.readOutbound();
+        final ByteBuf payload = channel.readOutbound();
+        assertThat(ByteBufUtil.hexDump(header) + ByteBufUtil.hexDump(payload)).isEqualTo("010000070e");
+        header.release();
+        payload.release();
+    }
+
+    @Test
+    void sequenceIdWrapsAt256() {
+        final Packet p = new Packet(256 + 5, Unpooled.EMPTY_BUFFER);
+        assertThat(p.sequenceId()).isEqualTo(5);
+    }
+
+    @Test
+    void classifiesResponsePackets() {
+        final Packet eof = new Packet(1, Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("fe00000200")));
+        final Packet okAsEof = new Packet(1, Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("fe000002000000000000")));
+        assertThat(eof.isEof()).isTrue();
+        assertThat(okAsEof.isEof()).isFalse();
+        assertThat(new Packet(1, Unpooled.EMPTY_BUFFER).firstByte()).isEqualTo(-1);
+        eof.release();
+        okAsEof.release();
+    }
+}
