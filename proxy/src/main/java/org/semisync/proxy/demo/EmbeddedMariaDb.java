@@ -1,0 +1,430 @@
+package org.semisync.proxy.demo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One real {@code mariadbd}/{@code mysqld} process from a {@link MariaDbDistribution}: its own data directory,
+ * listening on 127.0.0.1 only, binary log on ({@code mysql-bin}, ROW format). Accounts created at first start
+ * (without binary logging, so replicas never replay them): {@code root} (no password, also over TCP),
+ * {@code repl}/{@code repl_pass} (REPLICATION SLAVE, REPLICATION CLIENT), {@code app}/{@code app_pass} (ALL on
+ * *.*), and database {@code app}. Processes are stopped by {@link #close()}, by a JVM shutdown hook, and — after a
+ * JVM crash — by {@link OrphanReaper} at the next start.
+ */
+public final class EmbeddedMariaDb implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMariaDb.class);
+
+    public static final String ROOT_USER = "root";
+    public static final String REPL_USER = "repl";
+    public static final String REPL_PASSWORD = "repl_pass";
+    public static final String APP_USER = "app";
+    public static final String APP_PASSWORD = "app_pass";
+    public static final String APP_DATABASE = "app";
+
+    private static final String INIT_SQL = String.join(
+            "\n",
+            "SET sql_log_bin=0;",
+            "DELETE FROM mysql.user WHERE user='';",
+            "CREATE USER IF NOT EXISTS 'root'@'%';",
+            "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;",
+            "CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY 'repl_pass';",
+            "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'repl'@'%';",
+            "CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'app_pass';",
+            "GRANT ALL ON *.* TO 'app'@'%';",
+            "CREATE DATABASE IF NOT EXISTS app;",
+            "FLUSH PRIVILEGES;",
+            "");
+
+    private final String name;
+    private final MariaDbDistribution distribution;
+    private final int serverId;
+    private final int port;
+    private final Map<String, String> options;
+    private final Path baseDir;
+    private final Path dataDir;
+    private final Path errorLog;
+    private final Thread shutdownHook;
+    private Process process;
+    private boolean initialised;
+
+    private EmbeddedMariaDb(final Builder b) throws IOException {
+        this.name = b.name;
+        this.distribution = MariaDbDistribution.obtain(b.version, b.progress);
+        this.serverId = b.serverId;
+        this.port = b.port > 0 ? b.port : freePort();
+        this.options = new LinkedHashMap<>(b.options);
+        this.baseDir = Files.createTempDirectory("semisync-" + b.name + "-");
+        this.dataDir = baseDir.resolve("data");
+        this.errorLog = baseDir.resolve("error.log");
+        this.shutdownHook = new Thread(this::destroyQuietly, "semisync-stop-" + name);
+    }
+
+    public static Builder builder(final MariaDbVersion version) {
+        return new Builder(version);
+    }
+
+    /** Installs the data directory (first time only) and starts the server; returns once it accepts connections. */
+    public synchronized EmbeddedMariaDb start() {
+        if (process != null && process.isAlive()) {
+            return this;
+        }
+        try {
+            OrphanReaper.reapOrphans();
+            if (!initialised) {
+                install();
+            }
+            final List<String> command = new ArrayList<>();
+            command.add(
+                    distribution.resolve(distribution.version().serverBinary()).toString());
+            command.addAll(commonOptions());
+            command.add("--port=" + port);
+            command.add("--bind-address=127.0.0.1");
+            command.add("--socket=" + baseDir.resolve("mysqld.sock"));
+            command.add("--pid-file=" + baseDir.resolve("mysqld.pid"));
+            command.add("--log-error=" + errorLog);
+            command.add("--server-id=" + serverId);
+            command.add("--log-bin=mysql-bin");
+            command.add("--binlog-format=ROW");
+            command.add("--max-allowed-packet=64M");
+            command.add("--innodb-buffer-pool-size=64M");
+            command.add("--skip-name-resolve");
+            if (!initialised) {
+                final Path init = baseDir.resolve("init.sql");
+                Files.writeString(init, INIT_SQL);
+                command.add("--init-file=" + init);
+            }
+            options.forEach((k, v) -> command.add(v == null ? "--" + k : "--" + k + "=" + v));
+            final ProcessBuilder pb = new ProcessBuilder(command)
+                    .directory(distribution.home().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(baseDir.resolve("stdout.log").toFile());
+            pb.environment().put("LD_LIBRARY_PATH", distribution.resolve("libs").toString());
+            final long started = System.nanoTime();
+            process = pb.start();
+            OrphanReaper.register(process.pid(), dataDir);
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            awaitReady();
+            initialised = true;
+            LOG.info(
+                    "{} - {} ready on 127.0.0.1:{} (server_id {}, pid {}) in {} ms",
+                    name,
+                    distribution.version(),
+                    port,
+                    serverId,
+                    process.pid(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    name + ": cannot start " + distribution.version() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<String> commonOptions() {
+        return List.of(
+                "--no-defaults",
+                "--basedir=" + distribution.home(),
+                "--datadir=" + dataDir,
+                "--user=" + System.getProperty("user.name"));
+    }
+
+    private void install() throws IOException {
+        Files.createDirectories(dataDir);
+        final List<String> command = new ArrayList<>();
+        command.add(distribution.resolve(distribution.version().installScript()).toString());
+        command.addAll(commonOptions());
+        command.addAll(distribution.version().installOptions());
+        final ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(distribution.home().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(baseDir.resolve("install.log").toFile());
+        pb.environment().put("LD_LIBRARY_PATH", distribution.resolve("libs").toString());
+        final Process install = pb.start();
+        try {
+            if (!install.waitFor(3, TimeUnit.MINUTES) || install.exitValue() != 0) {
+                install.destroyForcibly();
+                throw new IOException("install script failed: " + tail(baseDir.resolve("install.log")));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            install.destroyForcibly();
+            throw new IOException("interrupted while installing", e);
+        }
+    }
+
+    private void awaitReady() throws IOException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("server exited with " + process.exitValue() + ": " + tail(errorLog));
+            }
+            try (Connection c = DriverManager.getConnection(jdbcUrl("") + "?connectTimeout=1000", ROOT_USER, "")) {
+                c.createStatement().execute("SELECT 1");
+                return;
+            } catch (SQLException e) {
+                sleep(100);
+            }
+        }
+        throw new IOException("server not ready after 120 s: " + tail(errorLog));
+    }
+
+    /** Stops the server gracefully (SIGTERM), or kills it after 60 s. The data directory stays for a restart. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                LOG.warn("{} - did not stop within 60 s, killing it", name);
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        afterExit();
+    }
+
+    /** Kills the server with SIGKILL, as a crash would. The data directory stays for a restart. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        afterExit();
+    }
+
+    private void afterExit() {
+        OrphanReaper.unregister(process.pid());
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run; nothing to remove
+        }
+        process = null;
+    }
+
+    /** Stop (if running), then start again on the same port with the same data. */
+    public EmbeddedMariaDb restart() {
+        stop();
+        return start();
+    }
+
+    /** Whether the server process is running. */
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** The process id, for signals (e.g. SIGSTOP in tests). */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        return process.pid();
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try {
+            MariaDbDistribution.deleteRecursively(baseDir);
+        } catch (IOException e) {
+            LOG.warn("{} - could not delete {}: {}", name, baseDir, e.toString());
+        }
+    }
+
+    private void destroyQuietly() {
+        final Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public MariaDbVersion version() {
+        return distribution.version();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int serverId() {
+        return serverId;
+    }
+
+    public Path baseDir() {
+        return baseDir;
+    }
+
+    /** A MariaDB Connector/J URL for {@code database} (may be empty). */
+    public String jdbcUrl(final String database) {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** A root connection (no database selected). */
+    public Connection rootConnection() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(""), ROOT_USER, "");
+    }
+
+    /** Runs statements as root. */
+    public void execute(final String... sql) {
+        try (Connection c = rootConnection();
+                Statement s = c.createStatement()) {
+            for (String statement : sql) {
+                s.execute(statement);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first column of the first row, as a string ({@code null} when there is no row). */
+    public String queryString(final String sql) {
+        return queryRow(sql).get(1);
+    }
+
+    /** The first row as column label → value (an empty map when there is no row); labels are 1-based indexes too. */
+    public Map<Object, String> queryRow(final String sql) {
+        try (Connection c = rootConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            final Map<Object, String> row = new LinkedHashMap<>();
+            if (rs.next()) {
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(i, rs.getString(i));
+                    row.put(rs.getMetaData().getColumnLabel(i), rs.getString(i));
+                }
+            }
+            return row;
+        } catch (SQLException e) {
+            throw new IllegalStateException(name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code CHECKSUM TABLE} of one table. */
+    public long checksum(final String table) {
+        return Long.parseLong(queryRow("CHECKSUM TABLE " + table).get(2));
+    }
+
+    /** The master's own binlog coordinates as {@code file:position}. */
+    public String masterStatus() {
+        final Map<Object, String> row = queryRow("SHOW MASTER STATUS");
+        return row.get(1) + ":" + row.get(2);
+    }
+
+    static String tail(final Path file) {
+        try {
+            final List<String> lines = Files.readAllLines(file);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    /** Whether something accepts TCP connections on 127.0.0.1:{@code port}. */
+    static boolean listening(final int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void sleep(final long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Builder: version, server id, options. */
+    public static final class Builder {
+        private final MariaDbVersion version;
+        private String name = "mariadb";
+        private int serverId = 1;
+        private int port;
+        private final Map<String, String> options = new LinkedHashMap<>();
+        private Consumer<String> progress = line -> LOG.info("{}", line);
+
+        private Builder(final MariaDbVersion version) {
+            this.version = version;
+        }
+
+        /** Name used in logs and temp dirs (e.g. {@code master}, {@code replica1}). */
+        public Builder name(final String value) {
+            this.name = value;
+            return this;
+        }
+
+        public Builder serverId(final int value) {
+            this.serverId = value;
+            return this;
+        }
+
+        /** A fixed port; 0 (default) picks a free one. */
+        public Builder port(final int value) {
+            this.port = value;
+            return this;
+        }
+
+        /** An extra server option, {@code --name=value} ({@code value} null for a bare flag). */
+        public Builder option(final String optionName, final String value) {
+            this.options.put(optionName, value);
+            return this;
+        }
+
+        /** Receives download/unpack progress lines. */
+        public Builder progress(final Consumer<String> value) {
+            this.progress = value;
+            return this;
+        }
+
+        /** Creates the server (downloads/unpacks the build if needed) without starting it. */
+        public EmbeddedMariaDb build() {
+            try {
+                return new EmbeddedMariaDb(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
