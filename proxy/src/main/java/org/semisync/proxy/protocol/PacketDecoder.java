@@ -13,16 +13,28 @@ import java.util.List;
 public final class PacketDecoder extends ByteToMessageDecoder {
     @Override
     protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out) {
-        while (in.readableBytes() >= Packets.HEADER_SIZE) {
-            final int start = in.readerIndex();
-            final int length = in.getUnsignedMediumLE(start);
-            if (in.readableBytes() < Packets.HEADER_SIZE + length) {
-                return;
-            }
-            final int sequenceId = in.getUnsignedByte(start + 3);
-            final ByteBuf payload = in.retainedSlice(start + Packets.HEADER_SIZE, length);
-            in.readerIndex(start + Packets.HEADER_SIZE + length);
-            out.add(new Packet(sequenceId, payload));
+        // One packet per call: ByteToMessageDecoder fires it before decoding the next, so a handler can switch
+        // protocols (TLS after an SSL request) and take the bytes that follow with takeRemainder().
+        if (in.readableBytes() < Packets.HEADER_SIZE) {
+            return;
         }
+        final int start = in.readerIndex();
+        final int length = in.getUnsignedMediumLE(start);
+        if (in.readableBytes() < Packets.HEADER_SIZE + length) {
+            return;
+        }
+        final int sequenceId = in.getUnsignedByte(start + 3);
+        final ByteBuf payload = in.retainedSlice(start + Packets.HEADER_SIZE, length);
+        in.readerIndex(start + Packets.HEADER_SIZE + length);
+        out.add(new Packet(sequenceId, payload));
+    }
+
+    /**
+     * Removes and returns the bytes received but not yet decoded (for example a TLS ClientHello that arrived in the
+     * same read as the SSL request), or {@code null} when there are none. The caller owns the returned buffer.
+     */
+    public ByteBuf takeRemainder() {
+        final ByteBuf buffer = internalBuffer();
+        return buffer.isReadable() ? buffer.readRetainedSlice(buffer.readableBytes()) : null;
     }
 }

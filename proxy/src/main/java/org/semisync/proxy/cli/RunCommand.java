@@ -1,0 +1,140 @@
+package org.semisync.proxy.cli;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.semisync.proxy.client.FrontendServer;
+import org.semisync.proxy.config.HostPort;
+import org.semisync.proxy.config.ProxyConfig;
+import org.semisync.proxy.tls.TlsContexts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code semisync-proxy run}: start the proxy in front of a master and serve until stopped. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Run the proxy in front of a master. Every option can also be set as SEMISYNC_PROXY_<NAME>"
+                + " in the environment or as <name>: value in the --config YAML file.")
+final class RunCommand implements Callable<Integer> {
+    @Option(
+            names = "--master",
+            required = true,
+            paramLabel = "HOST:PORT",
+            description = "The master (port default 3306).")
+    String master;
+
+    @Option(
+            names = "--listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "127.0.0.1:3307",
+            description = "Where clients and replicas connect (default ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(
+            names = "--replication-user",
+            paramLabel = "USER",
+            description = "Account with REPLICATION SLAVE/CLIENT for the binlog tail and control queries.")
+    String replicationUser;
+
+    @Option(names = "--replication-password", paramLabel = "PASSWORD", description = "Its password.")
+    String replicationPassword;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "MS",
+            defaultValue = "10000",
+            description = "rpl_semi_sync_master_timeout in ms (default ${DEFAULT-VALUE}).")
+    long timeoutMillis;
+
+    @Option(
+            names = "--wait-for-slave-count",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "rpl_semi_sync_master_wait_for_slave_count (default ${DEFAULT-VALUE}).")
+    int waitForSlaveCount;
+
+    @Option(
+            names = "--wait-no-slave",
+            paramLabel = "on|off",
+            defaultValue = "on",
+            converter = OnOffConverter.class,
+            description = "rpl_semi_sync_master_wait_no_slave (default ${DEFAULT-VALUE}).")
+    boolean waitNoSlave;
+
+    @Option(
+            names = "--enforced",
+            arity = "0..1",
+            fallbackValue = "on",
+            defaultValue = "off",
+            converter = OnOffConverter.class,
+            description = "Never fall back to asynchronous replication.")
+    boolean enforced;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics at /metrics.")
+    String metrics;
+
+    @Option(names = "--config", paramLabel = "FILE.yaml", description = "YAML file with option: value lines.")
+    Path config;
+
+    @Option(
+            names = "--server-id",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "server_id of the binlog tail (default: one that does not clash).")
+    long serverId;
+
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "PEM",
+            description = "Certificate for client TLS (default: self-signed).")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert.")
+    Path tlsKey;
+
+    /** Builds the configuration; {@link IllegalArgumentException} names the bad value. */
+    ProxyConfig toConfig() {
+        if (master == null) {
+            throw new IllegalArgumentException("--master HOST:PORT is required (see --help)");
+        }
+        return ProxyConfig.builder()
+                .master(HostPort.parse(master, 3306))
+                .listen(HostPort.parse(listen, 3307))
+                .replicationUser(replicationUser)
+                .replicationPassword(replicationPassword)
+                .timeoutMillis(timeoutMillis)
+                .waitForSlaveCount(waitForSlaveCount)
+                .waitNoSlave(waitNoSlave)
+                .enforced(enforced)
+                .metrics(metrics == null ? null : HostPort.parse(metrics, 9404))
+                .serverId(serverId)
+                .tls(tlsCertificate, tlsKey)
+                .build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        final ProxyConfig cfg = toConfig();
+        checkReachable(cfg.master(), cfg.connectTimeout());
+        final TlsContexts tls = TlsContexts.create(cfg);
+        final FrontendServer server = FrontendServer.start(cfg, tls);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "semisync-shutdown"));
+        final InetSocketAddress bound = server.localAddress();
+        System.out.println("ready: listening on " + new HostPort(bound.getHostString(), bound.getPort()));
+        System.out.flush();
+        server.awaitClose();
+        return 0;
+    }
+
+    private static void checkReachable(final HostPort master, final Duration timeout) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(master.host(), master.port()), (int) timeout.toMillis());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot reach master " + master + ": " + e.getMessage());
+        }
+    }
+}

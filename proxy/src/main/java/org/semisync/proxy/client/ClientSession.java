@@ -1,0 +1,385 @@
+package org.semisync.proxy.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.semisync.proxy.config.ProxyConfig;
+import org.semisync.proxy.protocol.Capabilities;
+import org.semisync.proxy.protocol.Commands;
+import org.semisync.proxy.protocol.ErrPacket;
+import org.semisync.proxy.protocol.Handshake;
+import org.semisync.proxy.protocol.HandshakeResponse;
+import org.semisync.proxy.protocol.MalformedPacketException;
+import org.semisync.proxy.protocol.Packet;
+import org.semisync.proxy.protocol.PacketDecoder;
+import org.semisync.proxy.protocol.PacketEncoder;
+import org.semisync.proxy.protocol.Packets;
+import org.semisync.proxy.tls.TlsContexts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection and its connection to the master, both on the client's event loop (no locks). The greeting
+ * and the whole authentication exchange are relayed byte for byte, so the master decides who gets in; the proxy only
+ * adjusts capability flags (compression off, TLS terminated here) and, when TLS is used on one side only, the
+ * sequence ids of the authentication packets. After authentication, packets are relayed unchanged with read-side
+ * back-pressure: a side is read again only when the other side is writable.
+ */
+public final class ClientSession extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+
+    private enum State {
+        CONNECTING,
+        AWAITING_CLIENT_RESPONSE,
+        BACKEND_TLS_HANDSHAKE,
+        AUTHENTICATING,
+        COMMAND,
+        CLOSED
+    }
+
+    private final ProxyConfig config;
+    private final TlsContexts tls;
+    private final SessionCounters counters;
+    private Channel client;
+    private Channel backend;
+    private State state = State.CONNECTING;
+    private Handshake greeting;
+    private boolean clientTls;
+    /** Client sequence id minus master sequence id during authentication (1 when only the client used TLS). */
+    private int sequenceShift;
+
+    private int lastClientSequence;
+    private boolean lastFromClient;
+    private String user = "";
+    private ScheduledFuture<?> handshakeTimeout;
+
+    ClientSession(final ProxyConfig config, final TlsContexts tls, final SessionCounters counters) {
+        this.config = config;
+        this.tls = tls;
+        this.counters = counters;
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) {
+        client = ctx.channel();
+        counters.clientOpened();
+        handshakeTimeout = client.eventLoop()
+                .schedule(this::handshakeTimedOut, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        final Bootstrap bootstrap = new Bootstrap()
+                .group(client.eventLoop())
+                .channel(
+                        client.getClass().equals(io.netty.channel.epoll.EpollSocketChannel.class)
+                                ? io.netty.channel.epoll.EpollSocketChannel.class
+                                : io.netty.channel.socket.nio.NioSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        config.connectTimeout().toMillis())
+                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(final Channel ch) {
+                        ch.pipeline()
+                                .addLast(
+                                        new PacketDecoder(),
+                                        PacketEncoder.INSTANCE,
+                                        new BackendHandler(ClientSession.this));
+                    }
+                });
+        bootstrap.connect(config.master().host(), config.master().port()).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                backend = f.channel();
+                if (state == State.CLOSED) {
+                    backend.close();
+                } else {
+                    backend.read();
+                }
+            } else {
+                fail(
+                        0,
+                        ErrPacket.CR_CONN_HOST_ERROR,
+                        "08S01",
+                        "semisync-proxy: cannot connect to master " + config.master() + ": " + rootMessage(f.cause()));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ client -> master
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        final Packet packet = (Packet) msg;
+        try {
+            switch (state) {
+                case COMMAND -> relayCommandPacket(packet);
+                case AUTHENTICATING ->
+                    writeBackend(new Packet(
+                            packet.sequenceId() - sequenceShift,
+                            packet.payload().retain()));
+                case AWAITING_CLIENT_RESPONSE -> onHandshakeResponse(packet);
+                default -> throw new MalformedPacketException("unexpected packet from the client in state " + state);
+            }
+        } catch (MalformedPacketException e) {
+            fail(packet.sequenceId() + 1, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "semisync-proxy: " + e.getMessage());
+        } finally {
+            packet.release();
+        }
+    }
+
+    private void relayCommandPacket(final Packet packet) {
+        lastClientSequence = packet.sequenceId();
+        lastFromClient = true;
+        writeBackend(packet.retain());
+        if (packet.sequenceId() == 0 && packet.firstByte() == Commands.COM_QUIT) {
+            state = State.CLOSED;
+            backend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            client.close();
+        }
+    }
+
+    private void onHandshakeResponse(final Packet packet) {
+        final ByteBuf payload = packet.payload();
+        final long clientCaps = HandshakeResponse.capabilities(payload);
+        if (HandshakeResponse.isSslRequest(payload)) {
+            if (clientTls) {
+                throw new MalformedPacketException("a second SSL request");
+            }
+            clientTls = true;
+            counters.clientUsedTls();
+            client.pipeline().addFirst("tls", tls.server().newHandler(client.alloc()));
+            final ByteBuf early = client.pipeline().get(PacketDecoder.class).takeRemainder();
+            if (early != null) {
+                // the ClientHello came in the same read as the SSL request: it belongs to the TLS handler
+                client.pipeline().fireChannelRead(early);
+            }
+            client.read();
+            return;
+        }
+        user = HandshakeResponse.user(payload);
+        final boolean masterTls = Capabilities.has(greeting.capabilities(), Capabilities.CLIENT_SSL);
+        long toMaster = clientCaps & ~Capabilities.FRAMING_CHANGING;
+        if (clientTls && masterTls) {
+            toMaster |= Capabilities.CLIENT_SSL;
+        } else {
+            toMaster &= ~Capabilities.CLIENT_SSL;
+        }
+        final ByteBuf response = payload.copy();
+        HandshakeResponse.writeCapabilities(response, toMaster);
+        if (clientTls && masterTls) {
+            startBackendTls(response, packet.sequenceId());
+        } else {
+            sequenceShift = clientTls ? 1 : 0;
+            state = State.AUTHENTICATING;
+            backend.writeAndFlush(new Packet(packet.sequenceId() - sequenceShift, response));
+        }
+    }
+
+    private void startBackendTls(final ByteBuf response, final int responseSequence) {
+        state = State.BACKEND_TLS_HANDSHAKE;
+        final ByteBuf sslRequest = response.retainedSlice(response.readerIndex(), HandshakeResponse.SSL_REQUEST_LENGTH);
+        backend.writeAndFlush(new Packet(responseSequence - 1, sslRequest));
+        final SslHandler handler = tls.client()
+                .newHandler(
+                        backend.alloc(), config.master().host(), config.master().port());
+        backend.pipeline().addFirst("tls", handler);
+        backend.read();
+        handler.handshakeFuture().addListener((Future<Channel> f) -> {
+            if (!f.isSuccess()) {
+                response.release();
+                fail(
+                        responseSequence + 1,
+                        ErrPacket.CR_CONN_HOST_ERROR,
+                        "08S01",
+                        "semisync-proxy: TLS handshake with master " + config.master() + " failed: "
+                                + rootMessage(f.cause()));
+                return;
+            }
+            state = State.AUTHENTICATING;
+            backend.writeAndFlush(new Packet(responseSequence, response));
+            backend.read();
+        });
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) {
+        if (backend == null) {
+            return;
+        }
+        backend.flush();
+        if (backend.isWritable()) {
+            client.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        if (client.isWritable() && backend != null && state != State.CLOSED) {
+            backend.read();
+        }
+    }
+
+    // ------------------------------------------------------------------ master -> client
+
+    void fromBackend(final Packet packet) {
+        try {
+            switch (state) {
+                case COMMAND -> {
+                    lastFromClient = false;
+                    client.write(packet.retain());
+                }
+                case AUTHENTICATING -> onAuthenticationPacket(packet);
+                case CONNECTING -> onGreeting(packet);
+                case CLOSED -> {
+                    /* the client is gone: drop */
+                }
+                default -> throw new MalformedPacketException("unexpected packet from the master in state " + state);
+            }
+        } catch (MalformedPacketException e) {
+            fail(0, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "semisync-proxy: bad packet from master: " + e.getMessage());
+        } finally {
+            packet.release();
+        }
+    }
+
+    private void onGreeting(final Packet packet) {
+        if (packet.isErr()) {
+            // e.g. "Host is blocked" or "Too many connections": the master's own words
+            state = State.CLOSED;
+            client.writeAndFlush(packet.retain()).addListener(ChannelFutureListener.CLOSE);
+            backend.close();
+            return;
+        }
+        greeting = Handshake.parse(packet.payload());
+        final ByteBuf payload = packet.payload().copy();
+        // The proxy cannot carry compressed framing; it always offers TLS (terminated here).
+        greeting.writeCapabilities(
+                payload, (greeting.capabilities() & ~Capabilities.FRAMING_CHANGING) | Capabilities.CLIENT_SSL);
+        state = State.AWAITING_CLIENT_RESPONSE;
+        client.writeAndFlush(new Packet(packet.sequenceId(), payload));
+        client.read();
+    }
+
+    private void onAuthenticationPacket(final Packet packet) {
+        final int marker = packet.firstByte();
+        client.write(
+                new Packet(packet.sequenceId() + sequenceShift, packet.payload().retain()));
+        if (marker == Packets.OK) {
+            state = State.COMMAND;
+            handshakeTimeout.cancel(false);
+            counters.clientAuthenticated();
+            LOG.debug(
+                    "client - {} authenticated as '{}' (master connection id {})",
+                    client.remoteAddress(),
+                    user,
+                    greeting.connectionId());
+        } else if (marker == Packets.ERR) {
+            state = State.CLOSED;
+            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            backend.close();
+        }
+    }
+
+    void backendReadComplete() {
+        client.flush();
+        if (client.isWritable() && state != State.CLOSED) {
+            backend.read();
+        }
+    }
+
+    void backendWritabilityChanged() {
+        if (backend.isWritable() && state != State.CLOSED) {
+            client.read();
+        }
+    }
+
+    void backendClosed(final Throwable cause) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        final String reason = cause == null ? "closed the connection" : rootMessage(cause);
+        LOG.info("client - master {} {} under client {}", config.master(), reason, client.remoteAddress());
+        final int sequence = state == State.COMMAND ? (lastFromClient ? lastClientSequence + 1 : 1) : 0;
+        fail(
+                sequence,
+                ErrPacket.CR_CONN_HOST_ERROR,
+                "08S01",
+                "semisync-proxy: lost connection to master " + config.master() + ": " + reason);
+    }
+
+    // ------------------------------------------------------------------ end of the session
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) {
+        counters.clientClosed();
+        state = State.CLOSED;
+        if (handshakeTimeout != null) {
+            handshakeTimeout.cancel(false);
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        LOG.info("client - {} failed: {}", client.remoteAddress(), rootMessage(cause));
+        state = State.CLOSED;
+        client.close();
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private void handshakeTimedOut() {
+        if (state != State.COMMAND && state != State.CLOSED) {
+            fail(
+                    state == State.CONNECTING ? 0 : 2,
+                    ErrPacket.ER_HANDSHAKE_ERROR,
+                    "08S01",
+                    "semisync-proxy: handshake not completed within "
+                            + config.handshakeTimeout().toMillis() + " ms");
+        }
+    }
+
+    /** Sends an ERR to the client (if it is still there), then closes both sides. */
+    private void fail(final int sequence, final int code, final String sqlState, final String message) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        if (client.isActive()) {
+            final ChannelFuture f =
+                    client.writeAndFlush(new ErrPacket(code, sqlState, message).toPacket(client.alloc(), sequence));
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private void writeBackend(final Packet packet) {
+        if (backend == null || !backend.isActive()) {
+            ReferenceCountUtil.release(packet);
+            return;
+        }
+        backend.write(packet);
+    }
+
+    private static String rootMessage(final Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

@@ -1,0 +1,105 @@
+package org.semisync.proxy.client;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.semisync.proxy.config.HostPort;
+import org.semisync.proxy.config.ProxyConfig;
+import org.semisync.proxy.protocol.PacketDecoder;
+import org.semisync.proxy.protocol.PacketEncoder;
+import org.semisync.proxy.tls.TlsContexts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy's listening socket. Each accepted client gets a {@link ClientSession}, whose master connection lives on
+ * the same event loop. Uses epoll when available, NIO otherwise.
+ */
+public final class FrontendServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FrontendServer.class);
+
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+    private final SessionCounters counters;
+
+    private FrontendServer(final EventLoopGroup group, final Channel serverChannel, final SessionCounters counters) {
+        this.group = group;
+        this.serverChannel = serverChannel;
+        this.counters = counters;
+    }
+
+    /**
+     * Binds the listen address and starts accepting.
+     *
+     * @throws IllegalStateException when the address cannot be bound (message names the address and the reason)
+     */
+    public static FrontendServer start(final ProxyConfig config, final TlsContexts tls) {
+        final boolean epoll = Epoll.isAvailable();
+        final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, io);
+        final Class<? extends ServerChannel> channelClass =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        final SessionCounters counters = new SessionCounters();
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(channelClass)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(final SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("packets", new PacketDecoder())
+                                .addLast("encoder", PacketEncoder.INSTANCE)
+                                .addLast("session", new ClientSession(config, tls, counters));
+                    }
+                });
+        final HostPort listen = config.listen();
+        try {
+            final Channel channel = bootstrap
+                    .bind(new InetSocketAddress(listen.host(), listen.port()))
+                    .syncUninterruptibly()
+                    .channel();
+            LOG.info("frontend - listening on {} ({}), master {}", listen, epoll ? "epoll" : "nio", config.master());
+            return new FrontendServer(group, channel, counters);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IllegalStateException("cannot listen on " + listen + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound address (with the real port when 0 was asked for). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Connection counters. */
+    public SessionCounters counters() {
+        return counters;
+    }
+
+    /** Blocks until the listening socket is closed. */
+    public void awaitClose() throws InterruptedException {
+        serverChannel.closeFuture().sync();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,55 @@
+package org.semisync.proxy.testing;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.semisync.proxy.client.FrontendServer;
+import org.semisync.proxy.config.HostPort;
+import org.semisync.proxy.config.ProxyConfig;
+import org.semisync.proxy.tls.TlsContexts;
+
+/** An in-process proxy on a free 127.0.0.1 port in front of {@code 127.0.0.1:masterPort}. */
+public final class ProxyUnderTest implements AutoCloseable {
+    private final FrontendServer server;
+
+    private ProxyUnderTest(final FrontendServer server) {
+        this.server = server;
+    }
+
+    public static ProxyUnderTest start(final int masterPort) {
+        return start(masterPort, UnaryOperator.identity());
+    }
+
+    public static ProxyUnderTest start(final int masterPort, final UnaryOperator<ProxyConfig.Builder> customize) {
+        final ProxyConfig config = customize
+                .apply(ProxyConfig.builder()
+                        .master(new HostPort("127.0.0.1", masterPort))
+                        .listen(new HostPort("127.0.0.1", 0))
+                        .connectTimeout(Duration.ofSeconds(2)))
+                .build();
+        return new ProxyUnderTest(FrontendServer.start(config, TlsContexts.create(config)));
+    }
+
+    public int port() {
+        return server.localAddress().getPort();
+    }
+
+    public FrontendServer server() {
+        return server;
+    }
+
+    /** A MariaDB Connector/J URL through the proxy. */
+    public String mariadbUrl(final String database, final String options) {
+        return "jdbc:mariadb://127.0.0.1:" + port() + "/" + database + (options.isEmpty() ? "" : "?" + options);
+    }
+
+    /** A MySQL Connector/J URL through the proxy. */
+    public String mysqlUrl(final String database, final String options) {
+        return "jdbc:mysql://127.0.0.1:" + port() + "/" + database + "?sslMode=DISABLED"
+                + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
