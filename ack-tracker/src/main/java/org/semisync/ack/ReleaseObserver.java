@@ -1,0 +1,7 @@
+package org.semisync.ack;
+
+/** Sees every release on the tracker thread, e.g. to feed a commit-wait histogram. Must be fast and not throw. */
+@FunctionalInterface
+public interface ReleaseObserver {
+    void released(ReleaseOutcome outcome, long waitedNanos);
+}

@@ -1,0 +1,35 @@
+package org.semisync.ack;
+
+import java.util.concurrent.Executor;
+
+/** A ring slot: one input to the tracker. Reused; cleared after the tracker thread consumed it. */
+final class TrackerEvent {
+    enum Type {
+        AWAIT_POSITION,
+        AWAIT_GTID,
+        COMMITTED,
+        ACK,
+        REPLICA_CONNECTED,
+        REPLICA_DISCONNECTED,
+        CONFIGURE,
+        SHUTDOWN
+    }
+
+    Type type;
+    BinlogPosition position;
+    Gtid gtid;
+    String replicaId;
+    Executor executor;
+    CommitListener listener;
+    SemiSyncSettings settings;
+
+    void clear() {
+        type = null;
+        position = null;
+        gtid = null;
+        replicaId = null;
+        executor = null;
+        listener = null;
+        settings = null;
+    }
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Shared helpers of the sysbench scripts: a throw-away Debian mariadbd, the proxy, free ports, clean-up.
+set -euo pipefail
+
+PERF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPO_ROOT="$(cd "$PERF_ROOT/.." && pwd)"
+WORK_DIR="$(mktemp -d /tmp/semisync-perf.XXXXXX)"
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK_DIR"
+}
+trap cleanup EXIT
+
+need_tools() {
+  local missing=()
+  command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
+  command -v mariadb >/dev/null 2>&1 || missing+=(mariadb-client)
+  command -v sysbench >/dev/null 2>&1 || missing+=(sysbench)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "perf: installing ${missing[*]} with apt-get (needs root)" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_mariadb NAME SERVER_ID [extra mariadbd options...] -> sets PORT_<NAME>
+start_mariadb() {
+  local name=$1 id=$2; shift 2
+  local dir="$WORK_DIR/$name" port
+  port=$(free_port)
+  mkdir -p "$dir/data"
+  mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(id -un)" \
+    --auth-root-authentication-method=normal >"$dir/install.log" 2>&1
+  /usr/sbin/mariadbd --no-defaults --datadir="$dir/data" --user="$(id -un)" --port="$port" \
+    --bind-address=127.0.0.1 --socket="$dir/sock" --pid-file="$dir/pid" --log-error="$dir/error.log" \
+    --server-id="$id" --log-bin=mysql-bin --binlog-format=ROW --sync-binlog=1 \
+    --innodb-flush-log-at-trx-commit=1 --innodb-buffer-pool-size=256M --max-connections=500 \
+    --skip-name-resolve "$@" >/dev/null 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do
+    mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -e 'select 1' >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -e "
+    SET sql_log_bin=0;
+    CREATE USER IF NOT EXISTS 'sbtest'@'%' IDENTIFIED BY 'sbtest_pass'; GRANT ALL ON *.* TO 'sbtest'@'%';
+    CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY 'repl_pass';
+    GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'repl'@'%';
+    CREATE DATABASE IF NOT EXISTS sbtest;"
+  printf -v "PORT_${name^^}" '%s' "$port"
+}
+
+# start_proxy MASTER_PORT [extra proxy options...] -> sets PORT_PROXY
+start_proxy() {
+  local master=$1; shift
+  local jar="$REPO_ROOT/proxy/target/semisync-proxy.jar"
+  [ -f "$jar" ] || (cd "$REPO_ROOT" && mvn -B -q -DskipTests -pl proxy -am package)
+  PORT_PROXY=$(free_port)
+  java -XX:+UseParallelGC -Xms512m -Xmx512m -jar "$jar" run --master "127.0.0.1:$master" \
+    --listen "127.0.0.1:$PORT_PROXY" "$@" >"$WORK_DIR/proxy.out" 2>"$WORK_DIR/proxy.err" &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do
+    grep -q '^ready: listening on' "$WORK_DIR/proxy.out" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "perf: the proxy did not start: $(cat "$WORK_DIR/proxy.err")" >&2
+  return 1
+}
+
+# sb TEST PORT THREADS SECONDS OUTFILE [run|prepare|cleanup]
+sb() {
+  local test=$1 port=$2 threads=$3 seconds=$4 out=$5 action=${6:-run}
+  sysbench "$test" --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$port" --mysql-user=sbtest \
+    --mysql-password=sbtest_pass --mysql-db=sbtest --mysql-ssl=off --tables="${SB_TABLES:-4}" \
+    --table-size="${SB_TABLE_SIZE:-10000}" --threads="$threads" --time="$seconds" --report-interval=0 \
+    --percentile=99 --histogram=off "$action" >"$out" 2>&1
+}
