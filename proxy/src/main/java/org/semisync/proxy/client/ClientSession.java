@@ -216,14 +216,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         backend.flush();
-        if (backend.isWritable()) {
+        if (state == State.COMMAND) {
+            client.config().setAutoRead(backend.isWritable());
+        } else if (backend.isWritable()) {
             client.read();
         }
     }
 
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
-        if (client.isWritable() && backend != null && state != State.CLOSED) {
+        if (backend == null || state == State.CLOSED) {
+            return;
+        }
+        if (state == State.COMMAND) {
+            backend.config().setAutoRead(client.isWritable());
+        } else if (client.isWritable()) {
             backend.read();
         }
     }
@@ -276,6 +283,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (marker == Packets.OK) {
             state = State.COMMAND;
             handshakeTimeout.cancel(false);
+            // From here on both sides read on their own (no read() round trip per batch, which costs an epoll_ctl
+            // each time); a side stops reading only while the other side's outbound buffer is over its high mark.
+            client.config().setAutoRead(true);
+            backend.config().setAutoRead(true);
             counters.clientAuthenticated();
             LOG.debug(
                     "client - {} authenticated as '{}' (master connection id {})",
@@ -291,13 +302,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     void backendReadComplete() {
         client.flush();
-        if (client.isWritable() && state != State.CLOSED) {
+        if (state == State.COMMAND) {
+            backend.config().setAutoRead(client.isWritable());
+        } else if (client.isWritable() && state != State.CLOSED) {
             backend.read();
         }
     }
 
     void backendWritabilityChanged() {
-        if (backend.isWritable() && state != State.CLOSED) {
+        if (state == State.COMMAND) {
+            client.config().setAutoRead(backend.isWritable());
+        } else if (backend.isWritable() && state != State.CLOSED) {
             client.read();
         }
     }

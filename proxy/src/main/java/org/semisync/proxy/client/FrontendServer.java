@@ -49,7 +49,9 @@ public final class FrontendServer implements AutoCloseable {
     public static FrontendServer start(final ProxyConfig config, final TlsContexts tls) {
         final boolean epoll = Epoll.isAvailable();
         final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, io);
+        // one event loop per core: a client and its master connection share one, so there is no hand-off
+        final EventLoopGroup group =
+                new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
         final Class<? extends ServerChannel> channelClass =
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         final SessionCounters counters = new SessionCounters();
