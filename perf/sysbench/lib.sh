@@ -62,7 +62,7 @@ start_proxy() {
   local jar="$REPO_ROOT/proxy/target/semisync-proxy.jar"
   [ -f "$jar" ] || (cd "$REPO_ROOT" && mvn -B -q -DskipTests -pl proxy -am package)
   PORT_PROXY=$(free_port)
-  java -XX:+UseParallelGC -Xms512m -Xmx512m -jar "$jar" run --master "127.0.0.1:$master" \
+  java ${SEMISYNC_PROXY_JAVA_OPTS:-} -XX:+UseParallelGC -Xms512m -Xmx512m -jar "$jar" run --master "127.0.0.1:$master" \
     --listen "127.0.0.1:$PORT_PROXY" "$@" >"$WORK_DIR/proxy.out" 2>"$WORK_DIR/proxy.err" &
   PIDS+=($!)
   for _ in $(seq 1 100); do

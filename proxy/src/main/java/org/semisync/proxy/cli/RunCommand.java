@@ -20,11 +20,7 @@ import picocli.CommandLine.Option;
         description = "Run the proxy in front of a master. Every option can also be set as SEMISYNC_PROXY_<NAME>"
                 + " in the environment or as <name>: value in the --config YAML file.")
 final class RunCommand implements Callable<Integer> {
-    @Option(
-            names = "--master",
-            required = true,
-            paramLabel = "HOST:PORT",
-            description = "The master (port default 3306).")
+    @Option(names = "--master", paramLabel = "HOST:PORT", description = "The master (port default 3306).")
     String master;
 
     @Option(
@@ -59,6 +55,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--wait-no-slave",
+            arity = "1",
             paramLabel = "on|off",
             defaultValue = "on",
             converter = OnOffConverter.class,

@@ -51,6 +51,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final ProxyConfig config;
     private final TlsContexts tls;
     private final SessionCounters counters;
+    private final Transport transport;
     private Channel client;
     private Channel backend;
     private State state = State.CONNECTING;
@@ -64,7 +65,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private String user = "";
     private ScheduledFuture<?> handshakeTimeout;
 
-    ClientSession(final ProxyConfig config, final TlsContexts tls, final SessionCounters counters) {
+    ClientSession(
+            final ProxyConfig config,
+            final TlsContexts tls,
+            final SessionCounters counters,
+            final Transport transport) {
+        this.transport = transport;
         this.config = config;
         this.tls = tls;
         this.counters = counters;
@@ -78,10 +84,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 .schedule(this::handshakeTimedOut, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         final Bootstrap bootstrap = new Bootstrap()
                 .group(client.eventLoop())
-                .channel(
-                        client.getClass().equals(io.netty.channel.epoll.EpollSocketChannel.class)
-                                ? io.netty.channel.epoll.EpollSocketChannel.class
-                                : io.netty.channel.socket.nio.NioSocketChannel.class)
+                .channel(transport.socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)

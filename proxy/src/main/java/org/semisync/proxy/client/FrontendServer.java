@@ -5,15 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.semisync.proxy.config.HostPort;
@@ -47,17 +40,17 @@ public final class FrontendServer implements AutoCloseable {
      * @throws IllegalStateException when the address cannot be bound (message names the address and the reason)
      */
     public static FrontendServer start(final ProxyConfig config, final TlsContexts tls) {
-        final boolean epoll = Epoll.isAvailable();
-        final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        // one event loop per core: a client and its master connection share one, so there is no hand-off
-        final EventLoopGroup group =
-                new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
-        final Class<? extends ServerChannel> channelClass =
-                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        final Transport transport = Transport.select();
+        // A client and its master connection share one event loop, so there is no hand-off. Half the cores by
+        // default: the proxy usually shares the machine with the master or the application, and fewer loops batch
+        // more ready sockets per epoll wake-up (measured: see perf/results/passthrough).
+        final int threads = Integer.getInteger(
+                "semisync.eventLoops", Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
         final SessionCounters counters = new SessionCounters();
         final ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(channelClass)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -67,21 +60,25 @@ public final class FrontendServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("packets", new PacketDecoder())
                                 .addLast("encoder", PacketEncoder.INSTANCE)
-                                .addLast("session", new ClientSession(config, tls, counters));
+                                .addLast("session", new ClientSession(config, tls, counters, transport));
                     }
                 });
         final HostPort listen = config.listen();
-        try {
-            final Channel channel = bootstrap
-                    .bind(new InetSocketAddress(listen.host(), listen.port()))
-                    .syncUninterruptibly()
-                    .channel();
-            LOG.info("frontend - listening on {} ({}), master {}", listen, epoll ? "epoll" : "nio", config.master());
-            return new FrontendServer(group, channel, counters);
-        } catch (RuntimeException e) {
+        final io.netty.channel.ChannelFuture bound = bootstrap
+                .bind(new InetSocketAddress(listen.host(), listen.port()))
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new IllegalStateException("cannot listen on " + listen + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot listen on " + listen + ": " + bound.cause().getMessage(), bound.cause());
         }
+        LOG.info(
+                "frontend - listening on {} ({}, {} event loops), master {}",
+                listen,
+                transport.name(),
+                threads,
+                config.master());
+        return new FrontendServer(group, bound.channel(), counters);
     }
 
     /** The bound address (with the real port when 0 was asked for). */

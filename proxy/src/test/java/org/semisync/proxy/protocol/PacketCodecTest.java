@@ -82,4 +82,23 @@ class PacketCodecTest {
         eof.release();
         okAsEof.release();
     }
+
+    @Test
+    void takeRemainderHandsOverBytesThatFollowASwitchPacket() {
+        // an SSL request followed in the same read by the start of a TLS ClientHello
+        final byte[] bytes = ByteBufUtil.decodeHexDump("0300000101020316030100");
+        final PacketDecoder decoder = channel.pipeline().get(PacketDecoder.class);
+        final ByteBuf[] remainder = new ByteBuf[1];
+        channel.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(final io.netty.channel.ChannelHandlerContext ctx, final Object msg) {
+                ((Packet) msg).release();
+                remainder[0] = decoder.takeRemainder();
+            }
+        });
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+        assertThat(ByteBufUtil.hexDump(remainder[0])).isEqualTo("16030100");
+        remainder[0].release();
+        assertThat((Object) channel.readInbound()).isNull();
+    }
 }
