@@ -48,7 +48,8 @@ class EmbeddedMariaDbIT {
     void oldMasterReplicatesToCurrentReplicaDirectly() {
         final EmbeddedMariaDb master = SharedServers.master(MariaDbVersion.V10_2_11);
         final String startAfter = master.queryString("SELECT @@gtid_binlog_pos");
-        final String db = SharedServers.freshDatabase(master);
+        // the `app` database exists on every embedded server (created without binlogging)
+        final String db = "app";
         try (EmbeddedMariaDb replica = EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
                 .name("direct-replica")
                 .serverId(21)
@@ -62,9 +63,13 @@ class EmbeddedMariaDbIT {
                     master.queryString("SELECT @@gtid_current_pos"));
             master.execute(
                     "CREATE TABLE " + db + ".r (id INT PRIMARY KEY, v VARCHAR(20))",
-                    "INSERT INTO " + db + ".r VALUES (1, 'one'), (2, 'two')");
+                    "INSERT INTO " + db + ".r VALUES (1, 'one'), (2, 'two')",
+                    "CREATE DATABASE IF NOT EXISTS more",
+                    "CREATE TABLE more.m (id INT PRIMARY KEY)",
+                    "INSERT INTO more.m VALUES (1)");
             Replicas.awaitCaughtUp(replica, master, Duration.ofSeconds(30));
             assertThat(replica.checksum(db + ".r")).isEqualTo(master.checksum(db + ".r"));
+            assertThat(replica.checksum("more.m")).isEqualTo(master.checksum("more.m"));
         }
     }
 }
