@@ -112,12 +112,7 @@ final class TrackerState {
             release(w, ReleaseOutcome.DISABLED, now);
             return null;
         }
-        if (!settings.enforced() && !settings.waitNoSlave() && replicas.size() < settings.waitForSlaveCount()) {
-            switchOff(
-                    now,
-                    "only " + replicas.size() + " of " + settings.waitForSlaveCount()
-                            + " semi-sync replicas connected and wait_no_slave is OFF");
-        }
+        switchOffIfTooFewReplicas(now);
         if (!on && !settings.enforced()) {
             release(w, ReleaseOutcome.ASYNC, now);
             return null;
@@ -198,12 +193,7 @@ final class TrackerState {
         }
         LOG.info("ack-tracker - replica {} disconnected ({} semi-sync replicas left)", replicaId, replicas.size());
         quorum = computeQuorum();
-        if (!settings.enforced() && !settings.waitNoSlave() && replicas.size() < settings.waitForSlaveCount()) {
-            switchOff(
-                    now,
-                    "only " + replicas.size() + " of " + settings.waitForSlaveCount()
-                            + " semi-sync replicas connected and wait_no_slave is OFF");
-        }
+        switchOffIfTooFewReplicas(now);
     }
 
     void configure(final long now, final SemiSyncSettings next) {
@@ -223,12 +213,7 @@ final class TrackerState {
             on = true;
         }
         quorumChanged(now);
-        if (!next.enforced() && !next.waitNoSlave() && replicas.size() < next.waitForSlaveCount()) {
-            switchOff(
-                    now,
-                    "only " + replicas.size() + " of " + next.waitForSlaveCount()
-                            + " semi-sync replicas connected and wait_no_slave is OFF");
-        }
+        switchOffIfTooFewReplicas(now);
     }
 
     /** Times out waiters whose deadline passed. */
@@ -299,6 +284,16 @@ final class TrackerState {
         }
         marks.sort(null);
         return marks.get(marks.size() - n);
+    }
+
+    /** wait_no_slave=OFF: with fewer connected replicas than the quorum needs, do not wait at all. */
+    private void switchOffIfTooFewReplicas(final long now) {
+        if (!settings.enforced() && !settings.waitNoSlave() && replicas.size() < settings.waitForSlaveCount()) {
+            switchOff(
+                    now,
+                    "only " + replicas.size() + " of " + settings.waitForSlaveCount()
+                            + " semi-sync replicas connected and wait_no_slave is OFF");
+        }
     }
 
     private void switchOff(final long now, final String why) {

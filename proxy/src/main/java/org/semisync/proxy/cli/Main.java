@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Semi-synchronous replication for any MySQL/MariaDB master, enforced by a proxy.",
-        subcommands = {RunCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad options or configuration. */
     public static final int EXIT_USAGE = 2;
