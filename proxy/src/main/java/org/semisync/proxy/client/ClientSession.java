@@ -14,6 +14,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.semisync.ack.AckTracker;
 import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.protocol.Capabilities;
 import org.semisync.proxy.protocol.Commands;
@@ -25,6 +26,8 @@ import org.semisync.proxy.protocol.Packet;
 import org.semisync.proxy.protocol.PacketDecoder;
 import org.semisync.proxy.protocol.PacketEncoder;
 import org.semisync.proxy.protocol.Packets;
+import org.semisync.proxy.replica.DumpStream;
+import org.semisync.proxy.replica.ReplicationCommands;
 import org.semisync.proxy.tls.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +55,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final TlsContexts tls;
     private final SessionCounters counters;
     private final Transport transport;
+    /** Watches replica commands; null when the proxy runs without an ack tracker. */
+    private final ReplicationCommands replication;
+
+    private DumpStream dump;
+    private long clientCapabilities;
     private Channel client;
     private Channel backend;
     private State state = State.CONNECTING;
@@ -69,8 +77,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             final ProxyConfig config,
             final TlsContexts tls,
             final SessionCounters counters,
-            final Transport transport) {
+            final Transport transport,
+            final AckTracker tracker) {
         this.transport = transport;
+        this.replication = tracker == null ? null : new ReplicationCommands(tracker);
         this.config = config;
         this.tls = tls;
         this.counters = counters;
@@ -140,8 +150,29 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void relayCommandPacket(final Packet packet) {
+        if (dump != null) {
+            fromDumpingReplica(packet);
+            return;
+        }
         lastClientSequence = packet.sequenceId();
         lastFromClient = true;
+        if (replication != null && packet.sequenceId() == 0) {
+            final ReplicationCommands.Decision decision =
+                    replication.onCommand(packet, clientCapabilities, client.alloc());
+            if (decision instanceof ReplicationCommands.Answer answer) {
+                answer.packets().forEach(client::write);
+                client.flush();
+                return;
+            }
+            if (decision instanceof ReplicationCommands.StartDump start) {
+                dump = start.stream();
+                LOG.info(
+                        "replica - {} (server_id {}) starts a {}binlog dump",
+                        client.remoteAddress(),
+                        dump.replicaId(),
+                        dump.semiSync() ? "semi-sync " : "");
+            }
+        }
         writeBackend(packet.retain());
         if (packet.sequenceId() == 0 && packet.firstByte() == Commands.COM_QUIT) {
             state = State.CLOSED;
@@ -150,9 +181,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** During a dump the replica sends only ACKs (semi-sync) or COM_QUIT; they are not for the master. */
+    private void fromDumpingReplica(final Packet packet) {
+        try {
+            if (!dump.fromReplica(packet)) {
+                client.close();
+            }
+        } catch (MalformedPacketException e) {
+            LOG.warn("replica - {}: {}; closing this replica's connection", client.remoteAddress(), e.getMessage());
+            client.close();
+        }
+    }
+
     private void onHandshakeResponse(final Packet packet) {
         final ByteBuf payload = packet.payload();
         final long clientCaps = HandshakeResponse.capabilities(payload);
+        clientCapabilities = clientCaps;
         if (HandshakeResponse.isSslRequest(payload)) {
             if (clientTls) {
                 throw new MalformedPacketException("a second SSL request");
@@ -245,7 +289,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             switch (state) {
                 case COMMAND -> {
                     lastFromClient = false;
-                    client.write(packet.retain());
+                    if (dump != null) {
+                        dump.fromMaster(packet.retain()).forEach(client::write);
+                    } else {
+                        client.write(packet.retain());
+                    }
                 }
                 case AUTHENTICATING -> onAuthenticationPacket(packet);
                 case CONNECTING -> onGreeting(packet);
@@ -340,6 +388,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(final ChannelHandlerContext ctx) {
         counters.clientClosed();
         state = State.CLOSED;
+        if (dump != null) {
+            dump.closed();
+            dump = null;
+        }
         if (handshakeTimeout != null) {
             handshakeTimeout.cancel(false);
         }

@@ -9,6 +9,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.semisync.ack.AckTracker;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.protocol.PacketDecoder;
@@ -40,6 +41,16 @@ public final class FrontendServer implements AutoCloseable {
      * @throws IllegalStateException when the address cannot be bound (message names the address and the reason)
      */
     public static FrontendServer start(final ProxyConfig config, final TlsContexts tls) {
+        return start(config, tls, null);
+    }
+
+    /**
+     * Binds and starts accepting; with a {@code tracker}, replicas that dump through the proxy are served with the
+     * semi-sync framing and their ACKs reach the tracker.
+     *
+     * @throws IllegalStateException when the address cannot be bound (message names the address and the reason)
+     */
+    public static FrontendServer start(final ProxyConfig config, final TlsContexts tls, final AckTracker tracker) {
         final Transport transport = Transport.select();
         // A client and its master connection share one event loop, so there is no hand-off. Half the cores by
         // default: the proxy usually shares the machine with the master or the application, and fewer loops batch
@@ -60,7 +71,7 @@ public final class FrontendServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("packets", new PacketDecoder())
                                 .addLast("encoder", PacketEncoder.INSTANCE)
-                                .addLast("session", new ClientSession(config, tls, counters, transport));
+                                .addLast("session", new ClientSession(config, tls, counters, transport, tracker));
                     }
                 });
         final HostPort listen = config.listen();

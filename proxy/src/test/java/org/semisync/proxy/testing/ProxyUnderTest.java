@@ -2,6 +2,8 @@ package org.semisync.proxy.testing;
 
 import java.time.Duration;
 import java.util.function.UnaryOperator;
+import org.semisync.ack.AckTracker;
+import org.semisync.ack.SemiSyncSettings;
 import org.semisync.proxy.client.FrontendServer;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
@@ -10,9 +12,28 @@ import org.semisync.proxy.tls.TlsContexts;
 /** An in-process proxy on a free 127.0.0.1 port in front of {@code 127.0.0.1:masterPort}. */
 public final class ProxyUnderTest implements AutoCloseable {
     private final FrontendServer server;
+    private final AckTracker tracker;
 
-    private ProxyUnderTest(final FrontendServer server) {
+    private ProxyUnderTest(final FrontendServer server, final AckTracker tracker) {
         this.server = server;
+        this.tracker = tracker;
+    }
+
+    /** A proxy that serves replicas with semi-sync and feeds their ACKs to a tracker with {@code settings}. */
+    public static ProxyUnderTest withTracker(final int masterPort, final SemiSyncSettings settings) {
+        final ProxyConfig config = ProxyConfig.builder()
+                .master(new HostPort("127.0.0.1", masterPort))
+                .listen(new HostPort("127.0.0.1", 0))
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
+        final AckTracker tracker =
+                AckTracker.builder().settings(settings).build().start();
+        return new ProxyUnderTest(FrontendServer.start(config, TlsContexts.create(config), tracker), tracker);
+    }
+
+    /** The tracker (null for a plain relay). */
+    public AckTracker tracker() {
+        return tracker;
     }
 
     public static ProxyUnderTest start(final int masterPort) {
@@ -26,7 +47,7 @@ public final class ProxyUnderTest implements AutoCloseable {
                         .listen(new HostPort("127.0.0.1", 0))
                         .connectTimeout(Duration.ofSeconds(2)))
                 .build();
-        return new ProxyUnderTest(FrontendServer.start(config, TlsContexts.create(config)));
+        return new ProxyUnderTest(FrontendServer.start(config, TlsContexts.create(config)), null);
     }
 
     public int port() {
@@ -51,5 +72,8 @@ public final class ProxyUnderTest implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (tracker != null) {
+            tracker.close();
+        }
     }
 }

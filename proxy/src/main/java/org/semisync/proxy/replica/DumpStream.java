@@ -1,0 +1,267 @@
+package org.semisync.proxy.replica;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.semisync.ack.AckTracker;
+import org.semisync.ack.BinlogPosition;
+import org.semisync.ack.Gtid;
+import org.semisync.ack.MariaDbGtid;
+import org.semisync.proxy.protocol.MalformedPacketException;
+import org.semisync.proxy.protocol.Packet;
+import org.semisync.proxy.protocol.Packets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica's binlog dump, relayed from the master: the master serves the events (its own file names, positions,
+ * GTID lookup and catch-up); this class follows the stream the way the replica does — positions by Rotate and event
+ * sizes, GTIDs, transaction ends — and, for a semi-sync replica, puts the semi-sync header {@code [0xEF][flag]}
+ * after the OK byte of every event packet, asking for an ACK (flag 1) on each transaction's last event. ACKs from
+ * the replica go to the {@link AckTracker}. Runs on the session's event loop.
+ */
+public final class DumpStream {
+    private static final Logger LOG = LoggerFactory.getLogger(DumpStream.class);
+    private static final int SEMI_SYNC_MAGIC = 0xEF;
+    private static final int NEED_ACK = 0x01;
+
+    private final String replicaId;
+    private final boolean semiSync;
+    private final AckTracker tracker;
+    private final ByteBufAllocator alloc;
+    private final List<ByteBuf> pending = new ArrayList<>();
+    private String file;
+    private long position;
+    private int checksumSize;
+    private Gtid gtid;
+    private boolean standalone;
+    private boolean connected;
+    private int nextSequence = 1;
+    private long acks;
+
+    DumpStream(
+            final String replicaId,
+            final boolean semiSync,
+            final AckTracker tracker,
+            final ByteBufAllocator alloc,
+            final String file,
+            final long position) {
+        this.replicaId = replicaId;
+        this.semiSync = semiSync;
+        this.tracker = tracker;
+        this.alloc = alloc;
+        this.file = file;
+        this.position = position;
+    }
+
+    /** Whether the replica negotiated semi-sync. */
+    public boolean semiSync() {
+        return semiSync;
+    }
+
+    /** The replica's id (its server_id). */
+    public String replicaId() {
+        return replicaId;
+    }
+
+    /** ACKs received from this replica. */
+    public long acks() {
+        return acks;
+    }
+
+    /** The position the replica has received up to, in master coordinates. */
+    public BinlogPosition position() {
+        return file == null || file.isEmpty() ? null : new BinlogPosition(file, position);
+    }
+
+    /**
+     * Transforms one packet from the master into the packets for the replica (none while a large event is still
+     * arriving in continuation packets). Takes ownership of {@code packet}.
+     */
+    public List<Packet> fromMaster(final Packet packet) {
+        if (!pending.isEmpty() || packet.continues()) {
+            pending.add(packet.payload().retain());
+            packet.release();
+            if (packet.continues()) {
+                return List.of();
+            }
+            final CompositeByteBuf whole = alloc.compositeBuffer(pending.size());
+            pending.forEach(b -> whole.addComponent(true, b));
+            pending.clear();
+            return event(whole);
+        }
+        final int marker = packet.firstByte();
+        if (marker != Packets.OK) {
+            // ERR or EOF: the dump ends; not an event, no semi-sync header
+            final Packet out = new Packet(nextSequence++, packet.payload().retain());
+            packet.release();
+            return List.of(out);
+        }
+        final ByteBuf payload = packet.payload().retain();
+        packet.release();
+        return event(payload);
+    }
+
+    /** {@code payload} is {@code [0x00][event]}; owned here. */
+    private List<Packet> event(final ByteBuf payload) {
+        final boolean needAck;
+        try {
+            needAck = follow(payload);
+        } catch (RuntimeException e) {
+            payload.release();
+            throw e;
+        }
+        final ByteBuf framed;
+        if (semiSync) {
+            final ByteBuf header = alloc.buffer(3).writeByte(Packets.OK).writeByte(SEMI_SYNC_MAGIC);
+            header.writeByte(needAck ? NEED_ACK : 0);
+            framed = alloc.compositeBuffer(2).addComponents(true, header, payload.skipBytes(1));
+        } else {
+            framed = payload;
+        }
+        final List<Packet> out = new ArrayList<>(1);
+        // a logical packet of 16 MiB - 1 or more is sent as several wire packets; a multiple of the maximum ends
+        // with an empty one
+        while (true) {
+            final int chunk = Math.min(framed.readableBytes(), Packets.MAX_PAYLOAD);
+            out.add(new Packet(nextSequence++, framed.readRetainedSlice(chunk)));
+            if (chunk < Packets.MAX_PAYLOAD) {
+                break;
+            }
+        }
+        framed.release();
+        if (needAck) {
+            // the replica answers a flagged event with an ACK of sequence id 0 and then expects sequence id 1
+            nextSequence = 1;
+        }
+        return out;
+    }
+
+    /** Follows positions and transactions; returns whether this event ends a transaction (asks for an ACK). */
+    private boolean follow(final ByteBuf payload) {
+        final int base = payload.readerIndex() + 1;
+        if (payload.readableBytes() < 1 + BinlogEvents.HEADER_SIZE) {
+            throw new MalformedPacketException("binlog event shorter than its header");
+        }
+        final int type = payload.getUnsignedByte(base + BinlogEvents.TYPE_OFFSET);
+        final long size = payload.getUnsignedIntLE(base + BinlogEvents.EVENT_SIZE_OFFSET);
+        final long logPos = payload.getUnsignedIntLE(base + BinlogEvents.LOG_POS_OFFSET);
+        final int flags = payload.getUnsignedShortLE(base + BinlogEvents.FLAGS_OFFSET);
+        final int body = base + BinlogEvents.HEADER_SIZE;
+        final int bodyLength = (int) size - BinlogEvents.HEADER_SIZE;
+        switch (type) {
+            case BinlogEvents.ROTATE -> {
+                position = payload.getLongLE(body);
+                // the first (fake) Rotate comes before the Format_description that tells the checksum algorithm
+                final int crc = hasValidCrc(payload, base, (int) size) ? BinlogEvents.CRC_SIZE : checksumSize;
+                file = payload.toString(body + 8, bodyLength - 8 - crc, StandardCharsets.UTF_8);
+                if (!connected) {
+                    connected = true;
+                    if (semiSync) {
+                        tracker.replicaConnected(replicaId, new BinlogPosition(file, position));
+                    }
+                }
+                return false;
+            }
+            case BinlogEvents.FORMAT_DESCRIPTION -> {
+                // the checksum algorithm byte precedes the event's own 4-byte checksum
+                final int alg = payload.getUnsignedByte(body + bodyLength - 5);
+                checksumSize = alg == BinlogEvents.CHECKSUM_CRC32 ? BinlogEvents.CRC_SIZE : 0;
+                if (logPos != 0) {
+                    position = logPos;
+                }
+                return false;
+            }
+            case BinlogEvents.HEARTBEAT -> {
+                return false;
+            }
+            default -> {}
+        }
+        if ((flags & BinlogEvents.LOG_EVENT_ARTIFICIAL_F) != 0) {
+            return false;
+        }
+        position = logPos != 0 ? logPos : position + size;
+        boolean ends = false;
+        if (type == BinlogEvents.MARIADB_GTID) {
+            final long seq = payload.getLongLE(body);
+            final long domain = payload.getUnsignedIntLE(body + 8);
+            final int flags2 = payload.getUnsignedByte(body + 12);
+            gtid = new MariaDbGtid(domain, payload.getUnsignedIntLE(base + BinlogEvents.SERVER_ID_OFFSET), seq);
+            standalone = (flags2 & BinlogEvents.FL_STANDALONE) != 0;
+        } else if (type == BinlogEvents.XID) {
+            ends = true;
+        } else if (type == BinlogEvents.QUERY) {
+            ends = standalone || isCommit(payload, body, bodyLength);
+        }
+        if (ends) {
+            tracker.transactionCommitted(gtid, new BinlogPosition(file, position));
+            gtid = null;
+            standalone = false;
+        }
+        return ends && semiSync;
+    }
+
+    private static boolean hasValidCrc(final ByteBuf payload, final int start, final int size) {
+        if (size < BinlogEvents.HEADER_SIZE + BinlogEvents.CRC_SIZE) {
+            return false;
+        }
+        final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(payload.nioBuffer(start, size - BinlogEvents.CRC_SIZE));
+        return crc.getValue() == payload.getUnsignedIntLE(start + size - BinlogEvents.CRC_SIZE);
+    }
+
+    private boolean isCommit(final ByteBuf payload, final int body, final int bodyLength) {
+        // Query event: thread id (4), exec time (4), db length (1), error code (2), status vars length (2), status
+        // vars, db name + NUL, statement text
+        final int dbLength = payload.getUnsignedByte(body + 8);
+        final int statusLength = payload.getUnsignedShortLE(body + 11);
+        final int text = body + 13 + statusLength + dbLength + 1;
+        final int textLength = body + bodyLength - checksumSize - text;
+        return textLength == 6 && "COMMIT".equalsIgnoreCase(payload.toString(text, 6, StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * A packet from the replica during the dump: an ACK {@code [0xEF][u64 position][file name]} (a trailing NUL is
+     * tolerated), or COM_QUIT. Anything else is a protocol error.
+     *
+     * @return false when the replica asked to quit
+     */
+    public boolean fromReplica(final Packet packet) {
+        final ByteBuf p = packet.payload();
+        if (packet.firstByte() == 0x01 && p.readableBytes() == 1) {
+            return false;
+        }
+        if (packet.firstByte() != SEMI_SYNC_MAGIC || p.readableBytes() < 10) {
+            throw new MalformedPacketException("replica " + replicaId + " sent " + p.readableBytes()
+                    + " bytes starting with " + packet.firstByte() + " during the dump; expected a semi-sync ACK");
+        }
+        final long ackPosition = p.getLongLE(p.readerIndex() + 1);
+        int end = p.writerIndex();
+        if (p.getByte(end - 1) == 0) {
+            end--;
+        }
+        final String ackFile = p.toString(p.readerIndex() + 9, end - p.readerIndex() - 9, StandardCharsets.UTF_8);
+        final BinlogPosition acked;
+        try {
+            acked = new BinlogPosition(ackFile, ackPosition);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedPacketException("replica " + replicaId + " sent a bad ACK: " + e.getMessage());
+        }
+        acks++;
+        tracker.ack(replicaId, acked);
+        return true;
+    }
+
+    /** The replica's connection ended. */
+    public void closed() {
+        pending.forEach(ByteBuf::release);
+        pending.clear();
+        if (connected && semiSync) {
+            tracker.replicaDisconnected(replicaId);
+            LOG.info("replica - {} left at {}:{} after {} ACKs", replicaId, file, position, acks);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package org.semisync.proxy.replica;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.semisync.ack.AckTracker;
+import org.semisync.proxy.protocol.Commands;
+import org.semisync.proxy.protocol.MalformedPacketException;
+import org.semisync.proxy.protocol.Packet;
+import org.semisync.proxy.protocol.ResultSetWriter;
+
+/**
+ * What a replica sends before its dump, as far as the proxy must answer or watch it. The semi-sync probe is answered
+ * as if the plugin were installed on the master ({@code SHOW VARIABLES LIKE 'rpl_semi_sync_master_enabled'},
+ * {@code SELECT @@global.rpl_semi_sync_master_enabled} / {@code _source_enabled}), and {@code SET
+ * @rpl_semi_sync_slave=1} / {@code @rpl_semi_sync_replica=1} is accepted here — neither reaches the master, so a
+ * master that has the plugin does not frame the stream a second time. COM_REGISTER_SLAVE and COM_BINLOG_DUMP go to
+ * the master (it checks REPLICATION SLAVE and serves the events); the dump's answer then runs through a
+ * {@link DumpStream}. Every other command is relayed untouched. One instance per client connection.
+ */
+public final class ReplicationCommands {
+    private static final Pattern SHOW_PROBE =
+            Pattern.compile("show\\s+(global\\s+)?variables\\s+like\\s+'rpl_semi_sync_master_enabled'");
+    private static final Pattern SELECT_PROBE =
+            Pattern.compile("select\\s+@@global\\.rpl_semi_sync_(master|source)_enabled");
+    private static final Pattern SET_SEMI_SYNC = Pattern.compile(
+            "set\\s+@rpl_semi_sync_(slave|replica)\\s*=\\s*1(\\s*,\\s*@rpl_semi_sync_(slave|replica)\\s*=\\s*1)?");
+
+    private final AckTracker tracker;
+    private boolean semiSyncRequested;
+    private String registeredServerId;
+
+    public ReplicationCommands(final AckTracker tracker) {
+        this.tracker = tracker;
+    }
+
+    /** What to do with a client command. */
+    public sealed interface Decision permits Relay, Answer, StartDump {}
+
+    /** Relay the command to the master unchanged. */
+    public record Relay() implements Decision {}
+
+    /** Answer with these packets; do not relay. */
+    public record Answer(List<Packet> packets) implements Decision {}
+
+    /** Relay the dump command; from now on the master's packets go through {@code stream}. */
+    public record StartDump(DumpStream stream) implements Decision {}
+
+    private static final Relay RELAY = new Relay();
+
+    /** Looks at one command packet (sequence id 0) from an authenticated client. Does not take ownership. */
+    public Decision onCommand(final Packet packet, final long clientCapabilities, final ByteBufAllocator alloc) {
+        final ByteBuf p = packet.payload();
+        switch (packet.firstByte()) {
+            case Commands.COM_QUERY -> {
+                final String sql =
+                        normalise(p.toString(p.readerIndex() + 1, p.readableBytes() - 1, StandardCharsets.UTF_8));
+                if (SHOW_PROBE.matcher(sql).matches()) {
+                    return new Answer(ResultSetWriter.write(
+                            alloc,
+                            packet.sequenceId(),
+                            clientCapabilities,
+                            List.of("Variable_name", "Value"),
+                            List.of(List.of("rpl_semi_sync_master_enabled", "ON"))));
+                }
+                final java.util.regex.Matcher select = SELECT_PROBE.matcher(sql);
+                if (select.matches()) {
+                    return new Answer(ResultSetWriter.write(
+                            alloc,
+                            packet.sequenceId(),
+                            clientCapabilities,
+                            List.of("@@global.rpl_semi_sync_" + select.group(1) + "_enabled"),
+                            List.of(List.of("1"))));
+                }
+                if (SET_SEMI_SYNC.matcher(sql).matches()) {
+                    semiSyncRequested = true;
+                    return new Answer(List.of(ResultSetWriter.ok(alloc, packet.sequenceId())));
+                }
+                return RELAY;
+            }
+            case Commands.COM_REGISTER_SLAVE -> {
+                if (p.readableBytes() < 5) {
+                    throw new MalformedPacketException("COM_REGISTER_SLAVE shorter than its server id");
+                }
+                registeredServerId = Long.toString(p.getUnsignedIntLE(p.readerIndex() + 1));
+                return RELAY;
+            }
+            case Commands.COM_BINLOG_DUMP -> {
+                // [0x12][pos u32][flags u16][server id u32][file name: rest of the packet]
+                if (p.readableBytes() < 11) {
+                    throw new MalformedPacketException("COM_BINLOG_DUMP shorter than 11 bytes");
+                }
+                final int base = p.readerIndex();
+                final long position = p.getUnsignedIntLE(base + 1);
+                final String serverId = Long.toString(p.getUnsignedIntLE(base + 7));
+                final String file = p.toString(base + 11, p.readableBytes() - 11, StandardCharsets.UTF_8);
+                final String id = registeredServerId != null ? registeredServerId : serverId;
+                return new StartDump(new DumpStream(id, semiSyncRequested, tracker, alloc, file, position));
+            }
+            default -> {
+                return RELAY;
+            }
+        }
+    }
+
+    /** Lower case, single spaces, no trailing semicolon: the forms replicas send vary only in that. */
+    static String normalise(final String sql) {
+        String s = sql.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+        while (s.endsWith(";")) {
+            s = s.substring(0, s.length() - 1).strip();
+        }
+        return s;
+    }
+}

@@ -1,0 +1,126 @@
+package org.semisync.proxy.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.semisync.ack.SemiSyncSettings;
+import org.semisync.ack.SemiSyncStatus;
+import org.semisync.proxy.demo.EmbeddedMariaDb;
+import org.semisync.proxy.demo.MariaDbVersion;
+import org.semisync.proxy.demo.Replicas;
+import org.semisync.proxy.testing.ProxyUnderTest;
+
+/** Stock 11.4.5 replicas with semi-sync ON replicate through the proxy from masters without the plugin. */
+class ReplicationThroughProxyIT {
+    @ParameterizedTest
+    @EnumSource(
+            value = MariaDbVersion.class,
+            names = {"V10_2_11", "V11_4_5", "V10_1_23"})
+    void twoSemiSyncReplicasInGtidModeAckEveryTransaction(final MariaDbVersion version) throws Exception {
+        try (EmbeddedMariaDb master = EmbeddedMariaDb.builder(version)
+                        .name("relay-master")
+                        .serverId(1)
+                        .build()
+                        .start();
+                EmbeddedMariaDb r1 = replica("relay-replica1", 2);
+                EmbeddedMariaDb r2 = replica("relay-replica2", 3);
+                ProxyUnderTest proxy = ProxyUnderTest.withTracker(master.port(), SemiSyncSettings.DEFAULTS)) {
+            master.execute("CREATE TABLE app.base (id INT PRIMARY KEY)");
+            final String start = master.queryString("SELECT @@gtid_binlog_pos");
+            final long seqBefore = sequence(start);
+            for (EmbeddedMariaDb r : List.of(r1, r2)) {
+                Replicas.pointAt(r, "127.0.0.1", proxy.port(), Replicas.Mode.GTID, start);
+            }
+            awaitClients(proxy, 2);
+
+            master.execute(
+                    "CREATE TABLE app.t (id INT PRIMARY KEY AUTO_INCREMENT, v VARCHAR(64), n BIGINT)",
+                    "INSERT INTO app.t (v, n) VALUES ('a', 1)",
+                    "INSERT INTO app.t (v, n) VALUES ('b', 2), ('c', 3)");
+            try (var c = master.rootConnection()) {
+                c.setAutoCommit(false);
+                for (int i = 0; i < 50; i++) {
+                    c.createStatement().execute("INSERT INTO app.t (v, n) VALUES ('trx', " + i + ")");
+                }
+                c.commit();
+                c.setAutoCommit(true);
+            }
+            master.execute(
+                    "FLUSH BINARY LOGS",
+                    "UPDATE app.t SET n = n * 10 WHERE id % 2 = 0",
+                    "ALTER TABLE app.t ADD COLUMN extra INT DEFAULT 7",
+                    "INSERT INTO app.t (v, n) SELECT CONCAT('copy-', v), n FROM app.t",
+                    "FLUSH BINARY LOGS",
+                    "DELETE FROM app.t WHERE id < 5");
+            final long transactions = sequence(master.queryString("SELECT @@gtid_binlog_pos")) - seqBefore;
+
+            for (EmbeddedMariaDb r : List.of(r1, r2)) {
+                Replicas.awaitCaughtUp(r, master, Duration.ofSeconds(60));
+                assertThat(r.checksum("app.t")).isEqualTo(master.checksum("app.t"));
+                assertThat(Replicas.semiSyncStatus(r)).isEqualTo("ON");
+                final Map<Object, String> status = Replicas.status(r);
+                assertThat(status.get("Master_Log_File") + ":" + status.get("Read_Master_Log_Pos"))
+                        .isEqualTo(master.masterStatus());
+            }
+            final SemiSyncStatus s = awaitAcks(proxy, transactions);
+            assertThat(s.clients()).isEqualTo(2);
+            assertThat(s.replicas()).allSatisfy(rep -> assertThat(rep.acks()).isEqualTo(transactions));
+            // the quorum is at the end of the last transaction (the master may have written a checkpoint after it)
+            assertThat(s.quorumPosition().toString()).isEqualTo(lastTransactionEnd(master));
+        }
+    }
+
+    private static EmbeddedMariaDb replica(final String name, final int serverId) {
+        return EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
+                .name(name)
+                .serverId(serverId)
+                .option("rpl-semi-sync-slave-enabled", "ON")
+                .option("log-slave-updates", null)
+                .build()
+                .start();
+    }
+
+    /** {@code file:end} of the last Xid or non-BEGIN Query event in the master's current binlog. */
+    private static String lastTransactionEnd(final EmbeddedMariaDb master) throws Exception {
+        final String file = master.masterStatus().split(":")[0];
+        String end = null;
+        try (var c = master.rootConnection();
+                var rs = c.createStatement().executeQuery("SHOW BINLOG EVENTS IN '" + file + "'")) {
+            while (rs.next()) {
+                final String type = rs.getString("Event_type");
+                if (type.equals("Xid")
+                        || (type.equals("Query") && !rs.getString("Info").equals("BEGIN"))) {
+                    end = file + ":" + rs.getString("End_log_pos");
+                }
+            }
+        }
+        return end;
+    }
+
+    private static long sequence(final String gtidPos) {
+        return gtidPos.isEmpty() ? 0 : Long.parseLong(gtidPos.substring(gtidPos.lastIndexOf('-') + 1));
+    }
+
+    private static void awaitClients(final ProxyUnderTest proxy, final int n) throws InterruptedException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (proxy.tracker().status().clients() < n && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(proxy.tracker().status().clients()).isEqualTo(n);
+    }
+
+    private static SemiSyncStatus awaitAcks(final ProxyUnderTest proxy, final long transactions)
+            throws InterruptedException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        SemiSyncStatus s = proxy.tracker().status();
+        while (s.replicas().stream().anyMatch(r -> r.acks() < transactions) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            s = proxy.tracker().status();
+        }
+        return s;
+    }
+}
