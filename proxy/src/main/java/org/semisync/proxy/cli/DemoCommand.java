@@ -1,14 +1,20 @@
 package org.semisync.proxy.cli;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.semisync.ack.AckTracker;
+import org.semisync.ack.SemiSyncSettings;
+import org.semisync.ack.SemiSyncStatus;
 import org.semisync.proxy.client.FrontendServer;
 import org.semisync.proxy.client.SessionCounters;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
 import org.semisync.proxy.demo.MariaDbVersion;
+import org.semisync.proxy.demo.Replicas;
 import org.semisync.proxy.tls.TlsContexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,8 +23,8 @@ import picocli.CommandLine.Option;
  * {@code semisync-proxy demo}: an embedded master (downloaded and unpacked on first run) with the proxy in front,
  * ready for JDBC, the mariadb CLI and sysbench. Ctrl-C stops everything and removes the data directory.
  *
- * <p>Today the demo runs the transparent proxy only: replicas through the proxy and held commits arrive with the
- * binlog relay and the commit gate (see the README's status section).
+ * <p>Replicas (embedded 11.4.5, semi-sync ON) replicate through the proxy and ACK to it; holding the clients'
+ * commits until those ACKs arrive is the next step (see the README's status section).
  */
 @Command(
         name = "demo",
@@ -43,7 +49,8 @@ final class DemoCommand implements Callable<Integer> {
             names = "--replicas",
             paramLabel = "N",
             defaultValue = "2",
-            description = "Replicas through the proxy (not available yet: the binlog relay is being built).")
+            description =
+                    "Embedded 11.4.5 semi-sync replicas replicating through the proxy (default ${DEFAULT-VALUE}).")
     int replicas;
 
     @Override
@@ -57,14 +64,27 @@ final class DemoCommand implements Callable<Integer> {
                 .serverId(1)
                 .progress(line -> out.println("  " + line))
                 .build();
+        final List<EmbeddedMariaDb> replicaServers = new ArrayList<>();
+        for (int i = 1; i <= replicas; i++) {
+            replicaServers.add(EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
+                    .name("demo-replica" + i)
+                    .serverId(1 + i)
+                    .option("rpl-semi-sync-slave-enabled", "ON")
+                    .progress(line -> out.println("  " + line))
+                    .build());
+        }
         final CountDownLatch stop = new CountDownLatch(1);
         final FrontendServer[] proxy = new FrontendServer[1];
+        final AckTracker tracker =
+                AckTracker.builder().settings(SemiSyncSettings.DEFAULTS).build().start();
         final Thread shutdown = new Thread(
                 () -> {
                     out.println("semisync-proxy demo: stopping");
+                    replicaServers.forEach(EmbeddedMariaDb::close);
                     if (proxy[0] != null) {
                         proxy[0].close();
                     }
+                    tracker.close();
                     master.close();
                     stop.countDown();
                 },
@@ -77,8 +97,13 @@ final class DemoCommand implements Callable<Integer> {
                 .replicationUser(EmbeddedMariaDb.REPL_USER)
                 .replicationPassword(EmbeddedMariaDb.REPL_PASSWORD)
                 .build();
-        proxy[0] = FrontendServer.start(config, TlsContexts.create(config));
+        proxy[0] = FrontendServer.start(config, TlsContexts.create(config), tracker);
         final int port = proxy[0].localAddress().getPort();
+        final String start = master.queryString("SELECT @@gtid_binlog_pos");
+        for (EmbeddedMariaDb replica : replicaServers) {
+            replica.start();
+            Replicas.pointAt(replica, "127.0.0.1", port, Replicas.Mode.GTID, start);
+        }
         final String host = listenAt.host();
         out.println();
         out.println(
@@ -89,17 +114,29 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  sysbench  sysbench oltp_read_write --mysql-host=" + host + " --mysql-port=" + port
                 + " --mysql-user=app --mysql-password=app_pass --mysql-db=app --tables=4 --table-size=10000"
                 + " --threads=8 --time=30 prepare   # then: run");
-        if (replicas > 0) {
-            out.println("  replicas  " + replicas + " requested: not started yet — replication through the proxy"
-                    + " (binlog relay) and held commits are being built; this demo relays clients only");
+        for (EmbeddedMariaDb replica : replicaServers) {
+            out.println("  replica   " + replica.version() + " on 127.0.0.1:" + replica.port() + " (server_id "
+                    + replica.serverId() + "), replicating through the proxy with rpl_semi_sync_slave_enabled=ON");
         }
+        out.println("  note      commits are not held yet: replicas ACK through the proxy, the commit gate is next");
         out.println("ready: listening on " + host + ":" + port + "   (Ctrl-C stops everything)");
         out.flush();
         final SessionCounters counters = proxy[0].counters();
         while (!stop.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            final SemiSyncStatus s = tracker.status();
+            final StringBuilder lag = new StringBuilder();
+            for (SemiSyncStatus.ReplicaView r : s.replicas()) {
+                lag.append(' ')
+                        .append(r.id())
+                        .append('@')
+                        .append(r.watermark())
+                        .append(" (")
+                        .append(r.acks())
+                        .append(" ACKs)");
+            }
             out.printf(
-                    "  status: %d client connections open, %d accepted, %d authenticated, %d over TLS%n",
-                    counters.open(), counters.accepted(), counters.authenticated(), counters.tls());
+                    "  status: semi-sync %s, %d replicas:%s | %d clients open, %d accepted%n",
+                    s.on() ? "ON" : "OFF", s.clients(), lag, counters.open(), counters.accepted());
         }
         return 0;
     }

@@ -6,6 +6,8 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.semisync.ack.AckTracker;
+import org.semisync.ack.SemiSyncSettings;
 import org.semisync.proxy.client.FrontendServer;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
@@ -118,13 +120,27 @@ final class RunCommand implements Callable<Integer> {
         final ProxyConfig cfg = toConfig();
         checkReachable(cfg.master(), cfg.connectTimeout());
         final TlsContexts tls = TlsContexts.create(cfg);
-        final FrontendServer server = FrontendServer.start(cfg, tls);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "semisync-shutdown"));
+        final AckTracker tracker =
+                AckTracker.builder().settings(settings(cfg)).build().start();
+        final FrontendServer server = FrontendServer.start(cfg, tls, tracker);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            tracker.close();
+                        },
+                        "semisync-shutdown"));
         final InetSocketAddress bound = server.localAddress();
         System.out.println("ready: listening on " + new HostPort(bound.getHostString(), bound.getPort()));
         System.out.flush();
         server.awaitClose();
         return 0;
+    }
+
+    /** The semi-sync variables of a configuration. */
+    static SemiSyncSettings settings(final ProxyConfig cfg) {
+        return new SemiSyncSettings(
+                true, cfg.timeoutMillis(), cfg.waitForSlaveCount(), cfg.waitNoSlave(), cfg.enforced());
     }
 
     private static void checkReachable(final HostPort master, final Duration timeout) {
