@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,9 @@ public final class AckTracker implements AutoCloseable {
     private final LongSupplier clock;
     private final long tickNanos;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Producers between their closed check and their ring publish; close() waits for them (none is dropped). */
+    private final LongAdder inFlight = new LongAdder();
+
     private volatile SemiSyncStatus status;
     private volatile boolean closed;
 
@@ -124,12 +128,17 @@ public final class AckTracker implements AutoCloseable {
      * thread. Commits registered afterwards are released at once.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
-        publish(TrackerEvent.Type.SHUTDOWN, null, null, null, null, null, null);
         closed = true;
+        // A producer that saw closed == false may still be claiming a slot: let it publish, so that SHUTDOWN is the
+        // last event in the ring and nothing is left behind when the thread halts.
+        while (inFlight.sum() != 0) {
+            Thread.yield();
+        }
+        writeToRing(TrackerEvent.Type.SHUTDOWN, null, null, null, null, null, null);
         try {
             if (!stopped.await(10, TimeUnit.SECONDS)) {
                 LOG.warn("ack-tracker - shutdown event not processed within 10 s");
@@ -148,12 +157,28 @@ public final class AckTracker implements AutoCloseable {
             final Executor executor,
             final CommitListener listener,
             final SemiSyncSettings settings) {
-        if (closed) {
-            if (listener != null) {
-                executor.execute(() -> listener.released(ReleaseOutcome.SHUTDOWN, 0));
+        inFlight.increment();
+        try {
+            if (closed) {
+                if (listener != null) {
+                    executor.execute(() -> listener.released(ReleaseOutcome.SHUTDOWN, 0));
+                }
+                return;
             }
-            return;
+            writeToRing(type, position, gtid, replicaId, executor, listener, settings);
+        } finally {
+            inFlight.decrement();
         }
+    }
+
+    private void writeToRing(
+            final TrackerEvent.Type type,
+            final BinlogPosition position,
+            final Gtid gtid,
+            final String replicaId,
+            final Executor executor,
+            final CommitListener listener,
+            final SemiSyncSettings settings) {
         final long seq = ring.next();
         try {
             final TrackerEvent e = ring.get(seq);
@@ -187,6 +212,8 @@ public final class AckTracker implements AutoCloseable {
                     case CONFIGURE -> state.configure(now, e.settings);
                     case SHUTDOWN -> {
                         state.shutdown(now);
+                        // publish the final counters before close() returns, so status() after close() is exact
+                        status = state.snapshot();
                         stopped.countDown();
                     }
                 }

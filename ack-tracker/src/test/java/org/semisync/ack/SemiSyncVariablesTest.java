@@ -1,0 +1,38 @@
+package org.semisync.ack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SemiSyncVariablesTest {
+    @Test
+    void setsEachVariableWithThePluginsNamesAndValueSyntax() {
+        SemiSyncSettings s = SemiSyncSettings.DEFAULTS;
+        s = SemiSyncVariables.set(s, "RPL_SEMI_SYNC_MASTER_TIMEOUT", " 2500 ");
+        s = SemiSyncVariables.set(s, "rpl_semi_sync_master_wait_for_slave_count", "3");
+        s = SemiSyncVariables.set(s, "rpl_semi_sync_master_wait_no_slave", "off");
+        s = SemiSyncVariables.set(s, "rpl_semi_sync_master_enabled", "0");
+        s = SemiSyncVariables.set(s, "rpl_semi_sync_master_enforced", "TRUE");
+        final SemiSyncSettings result = s;
+        assertThat(result).isEqualTo(new SemiSyncSettings(false, 2500, 3, false, true));
+        assertThat(SemiSyncVariables.NAMES)
+                .extracting(n -> SemiSyncVariables.get(result, n))
+                .containsExactly("OFF", "ON", "2500", "3", "OFF");
+    }
+
+    @Test
+    void rejectsUnknownNamesAndBadValuesNamingThem() {
+        final SemiSyncSettings d = SemiSyncSettings.DEFAULTS;
+        assertThatThrownBy(() -> SemiSyncVariables.set(d, "rpl_semi_sync_slave_enabled", "ON"))
+                .hasMessageContaining("Unknown system variable 'rpl_semi_sync_slave_enabled'");
+        assertThatThrownBy(() -> SemiSyncVariables.set(d, SemiSyncVariables.ENABLED, "maybe"))
+                .hasMessageContaining("maybe");
+        assertThatThrownBy(() -> SemiSyncVariables.set(d, SemiSyncVariables.TIMEOUT, "10s"))
+                .hasMessageContaining("Incorrect argument type");
+        assertThatThrownBy(() -> SemiSyncVariables.set(d, SemiSyncVariables.WAIT_FOR_SLAVE_COUNT, "0"))
+                .hasMessageContaining("1..65535");
+        assertThatThrownBy(() -> SemiSyncVariables.set(d, SemiSyncVariables.TIMEOUT, "-1"))
+                .hasMessageContaining("-1");
+    }
+}
