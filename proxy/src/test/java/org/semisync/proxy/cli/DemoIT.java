@@ -54,6 +54,16 @@ class DemoIT {
             final int proxyPort = port;
             assertThat(lines).anyMatch(l -> l.contains("jdbc:mariadb://127.0.0.1:" + proxyPort + "/app"));
             assertThat(lines).anyMatch(l -> l.contains("sysbench oltp_read_write"));
+            String status = null;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("  status:")) {
+                    status = line;
+                    if (line.contains("semi-sync ON, 2 replicas")) {
+                        break;
+                    }
+                }
+            }
+            assertThat(status).as("a status line with both replicas connected").contains("semi-sync ON, 2 replicas");
             try (Connection c = DriverManager.getConnection(
                             "jdbc:mariadb://127.0.0.1:" + port + "/app", "app", "app_pass");
                     ResultSet rs = c.createStatement().executeQuery("SELECT VERSION()")) {
