@@ -15,6 +15,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.semisync.ack.AckTracker;
+import org.semisync.proxy.commit.CommitGate;
 import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.protocol.Capabilities;
 import org.semisync.proxy.protocol.Commands;
@@ -47,6 +48,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         AWAITING_CLIENT_RESPONSE,
         BACKEND_TLS_HANDSHAKE,
         AUTHENTICATING,
+        ENABLING_TRACKING,
         COMMAND,
         CLOSED
     }
@@ -58,8 +60,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** Watches replica commands; null when the proxy runs without an ack tracker. */
     private final ReplicationCommands replication;
 
+    private final AckTracker tracker;
     private DumpStream dump;
+    private CommitGate gate;
     private long clientCapabilities;
+    /** The OK that ends authentication, held while the proxy turns on GTID tracking for the session. */
+    private Packet authOk;
+
+    private boolean trackingAfterAuth;
+    private boolean reapplyTracking;
     private Channel client;
     private Channel backend;
     private State state = State.CONNECTING;
@@ -81,6 +90,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             final AckTracker tracker) {
         this.transport = transport;
         this.replication = tracker == null ? null : new ReplicationCommands(tracker);
+        this.tracker = tracker;
         this.config = config;
         this.tls = tls;
         this.counters = counters;
@@ -164,6 +174,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 client.flush();
                 return;
             }
+            if (decision instanceof ReplicationCommands.StartDump start && gate != null) {
+                gate = null;
+            }
             if (decision instanceof ReplicationCommands.StartDump start) {
                 dump = start.stream();
                 LOG.info(
@@ -171,6 +184,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                         client.remoteAddress(),
                         dump.replicaId(),
                         dump.semiSync() ? "semi-sync " : "");
+            }
+        }
+        if (gate != null) {
+            gate.onCommand(packet);
+            if (packet.sequenceId() == 0) {
+                // these reset or rewrite the session's tracked variables: add ours again when they succeed
+                final int command = packet.firstByte();
+                reapplyTracking = command == Commands.COM_CHANGE_USER
+                        || command == Commands.COM_RESET_CONNECTION
+                        || (command == Commands.COM_QUERY
+                                && packet.payload()
+                                        .toString(java.nio.charset.StandardCharsets.UTF_8)
+                                        .toLowerCase(java.util.Locale.ROOT)
+                                        .contains("session_track"));
             }
         }
         writeBackend(packet.retain());
@@ -291,11 +318,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     lastFromClient = false;
                     if (dump != null) {
                         dump.fromMaster(packet.retain()).forEach(client::write);
-                    } else {
-                        client.write(packet.retain());
+                    } else if (gate == null || !gate.onResponse(packet)) {
+                        if (reapplyTracking && gate.responseComplete() && packet.isOk()) {
+                            // the client changed the tracked variables (drivers do on connect): add ours again
+                            // before it sees its OK
+                            reapplyTracking = false;
+                            authOk = packet.retain();
+                            enableTracking();
+                        } else {
+                            client.write(packet.retain());
+                        }
                     }
                 }
                 case AUTHENTICATING -> onAuthenticationPacket(packet);
+                case ENABLING_TRACKING -> onTrackingEnabled(packet);
                 case CONNECTING -> onGreeting(packet);
                 case CLOSED -> {
                     /* the client is gone: drop */
@@ -329,26 +365,86 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void onAuthenticationPacket(final Packet packet) {
         final int marker = packet.firstByte();
-        client.write(
-                new Packet(packet.sequenceId() + sequenceShift, packet.payload().retain()));
+        final Packet forClient =
+                new Packet(packet.sequenceId() + sequenceShift, packet.payload().retain());
+        if (marker == Packets.OK && trackingWanted()) {
+            authOk = forClient;
+            enableTracking();
+            return;
+        }
+        client.write(forClient);
         if (marker == Packets.OK) {
-            state = State.COMMAND;
-            handshakeTimeout.cancel(false);
-            // From here on both sides read on their own (no read() round trip per batch, which costs an epoll_ctl
-            // each time); a side stops reading only while the other side's outbound buffer is over its high mark.
-            client.config().setAutoRead(true);
-            backend.config().setAutoRead(true);
-            counters.clientAuthenticated();
-            LOG.debug(
-                    "client - {} authenticated as '{}' (master connection id {})",
-                    client.remoteAddress(),
-                    user,
-                    greeting.connectionId());
+            enterCommandPhase(false);
         } else if (marker == Packets.ERR) {
             state = State.CLOSED;
             client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             backend.close();
         }
+    }
+
+    /** GTIDs in OK packets need the client's CLIENT_SESSION_TRACK (the format changes) and a master that has it. */
+    private boolean trackingWanted() {
+        return tracker != null
+                && Capabilities.has(clientCapabilities, Capabilities.CLIENT_SESSION_TRACK)
+                && Capabilities.has(greeting.capabilities(), Capabilities.CLIENT_SESSION_TRACK);
+    }
+
+    /**
+     * Asks the master to report each transaction's GTID in its OK ({@code last_gtid} on MariaDB, {@code OWN_GTID} on
+     * MySQL); the answer is not relayed. {@link #authOk} waits meanwhile.
+     */
+    private void enableTracking() {
+        final String sql = greeting.isMariaDb()
+                ? "SET SESSION session_track_system_variables = IF(@@session.session_track_system_variables = '',"
+                        + " 'last_gtid', CONCAT(@@session.session_track_system_variables, ',last_gtid'))"
+                : "SET SESSION session_track_gtids = OWN_GTID";
+        final ByteBuf query = backend.alloc().buffer(1 + sql.length());
+        query.writeByte(Commands.COM_QUERY).writeCharSequence(sql, java.nio.charset.StandardCharsets.UTF_8);
+        final boolean authenticating = state == State.AUTHENTICATING;
+        state = State.ENABLING_TRACKING;
+        trackingAfterAuth = authenticating;
+        backend.writeAndFlush(new Packet(0, query));
+        if (!backend.config().isAutoRead()) {
+            backend.read();
+        }
+    }
+
+    private void onTrackingEnabled(final Packet packet) {
+        if (packet.isErr()) {
+            LOG.warn(
+                    "commit-gate - master {} refused GTID tracking ({}): commits of {} are not held",
+                    config.master(),
+                    ErrPacket.parse(packet.payload()).message(),
+                    client.remoteAddress());
+        }
+        final boolean trackingOn = !packet.isErr();
+        client.write(authOk);
+        authOk = null;
+        client.flush();
+        if (trackingAfterAuth) {
+            enterCommandPhase(trackingOn);
+        } else {
+            state = State.COMMAND;
+        }
+    }
+
+    private void enterCommandPhase(final boolean tracking) {
+        state = State.COMMAND;
+        handshakeTimeout.cancel(false);
+        if (tracking) {
+            gate = new CommitGate(tracker, client, clientCapabilities);
+        }
+        // From here on both sides read on their own (no read() round trip per batch, which costs an epoll_ctl each
+        // time); a side stops reading only while the other side's outbound buffer is over its high mark.
+        client.config().setAutoRead(true);
+        backend.config().setAutoRead(true);
+        counters.clientAuthenticated();
+        LOG.debug(
+                "client - {} authenticated as '{}' (master connection id {}, commits {})",
+                client.remoteAddress(),
+                user,
+                greeting.connectionId(),
+                tracking ? "held until acknowledged" : "not held");
     }
 
     void backendReadComplete() {
@@ -391,6 +487,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (dump != null) {
             dump.closed();
             dump = null;
+        }
+        if (gate != null) {
+            gate.closed();
+        }
+        if (authOk != null) {
+            authOk.release();
+            authOk = null;
         }
         if (handshakeTimeout != null) {
             handshakeTimeout.cancel(false);

@@ -161,9 +161,14 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         pb.environment().put("LD_LIBRARY_PATH", distribution.resolve("libs").toString());
         final Process install = pb.start();
         try {
-            if (!install.waitFor(3, TimeUnit.MINUTES) || install.exitValue() != 0) {
+            if (!install.waitFor(5, TimeUnit.MINUTES)) {
                 install.destroyForcibly();
-                throw new IOException("install script failed: " + tail(baseDir.resolve("install.log")));
+                throw new IOException(
+                        "install script did not finish in 5 minutes: " + tail(baseDir.resolve("install.log")));
+            }
+            if (install.exitValue() != 0) {
+                throw new IOException("install script exited with " + install.exitValue() + ": "
+                        + tail(baseDir.resolve("install.log")));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
