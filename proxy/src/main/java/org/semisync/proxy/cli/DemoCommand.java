@@ -118,7 +118,12 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  replica   " + replica.version() + " on 127.0.0.1:" + replica.port() + " (server_id "
                     + replica.serverId() + "), replicating through the proxy with rpl_semi_sync_slave_enabled=ON");
         }
-        out.println("  note      commits are not held yet: replicas ACK through the proxy, the commit gate is next");
+        out.println(
+                "  note      "
+                        + (version.hasBuiltInSemiSync()
+                                ? "commits wait for a replica's ACK (clients with session tracking: Connector/J, mariadb CLI, sysbench)"
+                                : version
+                                        + " reports no GTIDs in OK packets: commits are not held (try --master-version 11.4.5)"));
         out.println("ready: listening on " + host + ":" + port + "   (Ctrl-C stops everything)");
         out.flush();
         final SessionCounters counters = proxy[0].counters();
