@@ -120,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println(
                 "  note      "
-                        + (version.hasBuiltInSemiSync()
+                        + (version.hasSessionTracking()
                                 ? "commits wait for a replica's ACK (clients with session tracking: Connector/J, mariadb CLI, sysbench)"
                                 : version
                                         + " reports no GTIDs in OK packets: commits are not held (try --master-version 11.4.5)"));

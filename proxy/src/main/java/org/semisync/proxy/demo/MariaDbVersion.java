@@ -7,10 +7,13 @@ import java.util.List;
  * jars. Each build differs in binary names, install script and what replication features it has.
  */
 public enum MariaDbVersion {
-    /** The oldest master: no semi-sync plugin, no session tracking (the proxy probes binlog positions). */
+    /** The oldest master: no semi-sync plugin, no session tracking. */
     V10_1_23("10.1.23", "bin/mysqld", "bin/mysql_install_db", List.of("--force"), false),
-    /** An old master without semi-sync but with session tracking ({@code last_gtid} in OK packets). */
-    V10_2_11("10.2.11", "bin/mysqld", "scripts/mysql_install_db", List.of(), true),
+    /**
+     * An old master without semi-sync. It has session tracking and accepts {@code last_gtid} in
+     * {@code session_track_system_variables}, but reports it in no OK packet (10.2.16 is the first 10.2 that does).
+     */
+    V10_2_11("10.2.11", "bin/mysqld", "scripts/mysql_install_db", List.of(), false),
     /** Current: built-in semi-sync (replica side for our replicas, master side for the native baseline). */
     V11_4_5(
             "11.4.5",
@@ -58,7 +61,7 @@ public enum MariaDbVersion {
         return installOptions;
     }
 
-    /** Whether the server can report {@code last_gtid} in OK packets (session tracking, 10.2+). */
+    /** Whether the server reports each transaction's {@code last_gtid} in OK packets when asked to. */
     public boolean hasSessionTracking() {
         return sessionTracking;
     }
