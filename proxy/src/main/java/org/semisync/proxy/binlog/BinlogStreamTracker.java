@@ -13,6 +13,8 @@ public final class BinlogStreamTracker {
     private long position;
     private boolean crc32;
     private byte[] formatDescription;
+    /** After a reconnect that resumed behind what was already relayed: skip re-sent events up to here. */
+    private long resendEnd = -1;
 
     /**
      * Accounts for one event and returns it with its coordinates, or {@code null} for events that hold no place in the
@@ -29,7 +31,15 @@ public final class BinlogStreamTracker {
             }
         }
         if (type == EventHeader.ROTATE_EVENT && (artificial || EventHeader.logPos(event) == 0)) {
+            final String before = file;
+            final long relayed = position;
             rotateTo(event);
+            if (before != null && before.equals(file) && position < relayed) {
+                resendEnd = relayed; // the upstream resumed from its last known position, inside what we have
+            } else if (before != null && !before.equals(file)) {
+                // the master moved to the next file without a real Rotate (e.g. after a crash): replicas need it too
+                return new RawEvent(event, file, position, null, false);
+            }
             return null;
         }
         if (type == EventHeader.HEARTBEAT_LOG_EVENT || artificial) {
@@ -43,6 +53,17 @@ public final class BinlogStreamTracker {
         if (logPos != 0 && logPos != end) {
             throw new BinlogCaptureException("event of type " + type + " in " + file + " ends at " + logPos
                     + " but the stream so far puts it at " + end + ": the stream has a hole");
+        }
+        if (resendEnd >= 0) {
+            if (end <= resendEnd) {
+                position = end; // already relayed before the reconnect
+                return null;
+            }
+            if (position != resendEnd) {
+                throw new BinlogCaptureException("resumed stream in " + file + " does not meet the relayed end "
+                        + resendEnd + " at an event boundary (at " + position + ")");
+            }
+            resendEnd = -1;
         }
         final TransactionBoundaries.Boundary boundary = boundaries.accept(event, crc32);
         final RawEvent raw = new RawEvent(event, file, position, boundary.gtid(), boundary.endsTransaction());

@@ -55,7 +55,7 @@ public final class EventHeader {
         return (b[off] & 0xFFL) | (b[off + 1] & 0xFFL) << 8 | (b[off + 2] & 0xFFL) << 16 | (b[off + 3] & 0xFFL) << 24;
     }
 
-    static long readU64(final byte[] b, final int off) {
+    public static long readU64(final byte[] b, final int off) {
         return readU32(b, off) | readU32(b, off + 4) << 32;
     }
 

@@ -37,6 +37,16 @@ public final class RawEventDeserializers {
      * @throws BinlogCaptureException if the library did not hand over the body as bytes or the length disagrees
      */
     public static byte[] rebuild(final Event event, final boolean crc32) {
+        final byte[] bytes = rebuildUnchecked(event, crc32);
+        if (bytes.length != EventHeader.eventSize(bytes)) {
+            throw new BinlogCaptureException("rebuilt event of type " + EventHeader.type(bytes) + " has " + bytes.length
+                    + " bytes but its header says " + EventHeader.eventSize(bytes) + " (checksum setting wrong?)");
+        }
+        return bytes;
+    }
+
+    /** As {@link #rebuild} without the length check. */
+    static byte[] rebuildUnchecked(final Event event, final boolean crc32) {
         if (!(event.getHeader() instanceof RawEventHeader header)) {
             throw new BinlogCaptureException(
                     "event header was not read by RawEventHeaderDeserializer: " + event.getHeader());
@@ -49,10 +59,6 @@ public final class RawEventDeserializers {
         System.arraycopy(body, 0, bytes, EventHeader.SIZE, body.length);
         if (trailer > 0) {
             Crc32.seal(bytes);
-        }
-        if (bytes.length != EventHeader.eventSize(bytes)) {
-            throw new BinlogCaptureException("rebuilt event of type " + header.typeCode() + " has " + bytes.length
-                    + " bytes but its header says " + EventHeader.eventSize(bytes) + " (checksum setting wrong?)");
         }
         return bytes;
     }

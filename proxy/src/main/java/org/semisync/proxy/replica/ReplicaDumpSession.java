@@ -153,7 +153,7 @@ public final class ReplicaDumpSession extends ChannelInboundHandlerAdapter {
                 final int nameEnd = event.bytes().length - (isCrc(event) ? EventHeader.CHECKSUM_SIZE : 0);
                 file = new String(
                         event.bytes(), EventHeader.SIZE + 8, nameEnd - EventHeader.SIZE - 8, StandardCharsets.UTF_8);
-                position = 4;
+                position = EventHeader.readU64(event.bytes(), EventHeader.SIZE);
             } else {
                 file = event.file();
                 position = event.endPosition();
