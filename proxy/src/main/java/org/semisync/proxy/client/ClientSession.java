@@ -45,6 +45,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         BACKEND_TLS_HANDSHAKE,
         AUTHENTICATING,
         COMMAND,
+        TAKEN_OVER,
         CLOSED
     }
 
@@ -64,12 +65,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean lastFromClient;
     private String user = "";
     private ScheduledFuture<?> handshakeTimeout;
+    private long clientCapabilities;
+    private final CommandInterceptor interceptor;
 
     ClientSession(
             final ProxyConfig config,
             final TlsContexts tls,
             final SessionCounters counters,
-            final Transport transport) {
+            final Transport transport,
+            final CommandInterceptor interceptor) {
+        this.interceptor = interceptor;
         this.transport = transport;
         this.config = config;
         this.tls = tls;
@@ -124,7 +129,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         final Packet packet = (Packet) msg;
         try {
             switch (state) {
-                case COMMAND -> relayCommandPacket(packet);
+                case COMMAND -> {
+                    if (interceptor == null
+                            || packet.sequenceId() != 0
+                            || !interceptor.onCommand(packet, new Context())) {
+                        relayCommandPacket(packet);
+                    }
+                }
+                case TAKEN_OVER, CLOSED -> {
+                    /* the pipeline no longer holds this session, or the client is gone */
+                }
                 case AUTHENTICATING ->
                     writeBackend(new Packet(
                             packet.sequenceId() - sequenceShift,
@@ -153,6 +167,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void onHandshakeResponse(final Packet packet) {
         final ByteBuf payload = packet.payload();
         final long clientCaps = HandshakeResponse.capabilities(payload);
+        clientCapabilities = clientCaps;
         if (HandshakeResponse.isSslRequest(payload)) {
             if (clientTls) {
                 throw new MalformedPacketException("a second SSL request");
@@ -249,8 +264,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 }
                 case AUTHENTICATING -> onAuthenticationPacket(packet);
                 case CONNECTING -> onGreeting(packet);
-                case CLOSED -> {
-                    /* the client is gone: drop */
+                case CLOSED, TAKEN_OVER -> {
+                    /* the client is gone or served by someone else: drop */
                 }
                 default -> throw new MalformedPacketException("unexpected packet from the master in state " + state);
             }
@@ -321,6 +336,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     void backendClosed(final Throwable cause) {
+        if (state == State.TAKEN_OVER) {
+            // e.g. KILL <master connection id> of a served binlog dump: end the connection that took over
+            LOG.info("client - master connection of taken-over client {} closed", client.remoteAddress());
+            state = State.CLOSED;
+            client.close();
+            return;
+        }
         if (state == State.CLOSED) {
             return;
         }
@@ -332,6 +354,41 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 ErrPacket.CR_CONN_HOST_ERROR,
                 "08S01",
                 "semisync-proxy: lost connection to master " + config.master() + ": " + reason);
+    }
+
+    /** The interceptor's view of this session. */
+    private final class Context implements CommandContext {
+        @Override
+        public Channel client() {
+            return client;
+        }
+
+        @Override
+        public long clientCapabilities() {
+            return clientCapabilities;
+        }
+
+        @Override
+        public long masterConnectionId() {
+            return greeting.connectionId();
+        }
+
+        @Override
+        public void forward(final Packet packet) {
+            relayCommandPacket(packet);
+        }
+
+        @Override
+        public void takeOver() {
+            state = State.TAKEN_OVER;
+            client.config().setAutoRead(true);
+            final Channel master = backend;
+            client.closeFuture().addListener(f -> {
+                counters.clientClosed();
+                master.close();
+            });
+            client.pipeline().remove(ClientSession.this);
+        }
     }
 
     // ------------------------------------------------------------------ end of the session

@@ -40,6 +40,15 @@ public final class FrontendServer implements AutoCloseable {
      * @throws IllegalStateException when the address cannot be bound (message names the address and the reason)
      */
     public static FrontendServer start(final ProxyConfig config, final TlsContexts tls) {
+        return start(config, tls, null);
+    }
+
+    /**
+     * As {@link #start(ProxyConfig, TlsContexts)}, with a {@link CommandInterceptor} per client connection (null for
+     * none).
+     */
+    public static FrontendServer start(
+            final ProxyConfig config, final TlsContexts tls, final CommandInterceptor.Factory interceptors) {
         final Transport transport = Transport.select();
         // A client and its master connection share one event loop, so there is no hand-off. Half the cores by
         // default: the proxy usually shares the machine with the master or the application, and fewer loops batch
@@ -60,7 +69,14 @@ public final class FrontendServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("packets", new PacketDecoder())
                                 .addLast("encoder", PacketEncoder.INSTANCE)
-                                .addLast("session", new ClientSession(config, tls, counters, transport));
+                                .addLast(
+                                        "session",
+                                        new ClientSession(
+                                                config,
+                                                tls,
+                                                counters,
+                                                transport,
+                                                interceptors == null ? null : interceptors.create()));
                     }
                 });
         final HostPort listen = config.listen();
