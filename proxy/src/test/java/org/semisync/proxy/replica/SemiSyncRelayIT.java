@@ -2,13 +2,17 @@ package org.semisync.proxy.replica;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.semisync.proxy.binlog.BinlogRing;
 import org.semisync.proxy.binlog.BinlogTail;
 import org.semisync.proxy.binlog.ReplicationEvents;
@@ -38,16 +42,26 @@ class SemiSyncRelayIT {
         public void replicaDisconnected(final String replicaId) {}
     };
 
-    @ParameterizedTest
-    @EnumSource(
-            value = MariaDbVersion.class,
-            names = {"V11_4_5", "V10_2_11"})
-    void replicasConvergeWithSemiSyncOnAndEveryTransactionAcked(final MariaDbVersion version) throws Exception {
+    static Stream<Arguments> mastersAndModes() {
+        return Stream.of(MariaDbVersion.V11_4_5, MariaDbVersion.V10_2_11, MariaDbVersion.V10_1_23)
+                .flatMap(v ->
+                        Stream.of(Arguments.of(v, Replicas.Mode.GTID), Arguments.of(v, Replicas.Mode.FILE_POSITION)));
+    }
+
+    /**
+     * Mixed workload (DDL, autocommit inserts, a multi-statement transaction, FLUSH BINARY LOGS rotations, a bulk insert)
+     * with one replica stopped and started in the middle.
+     */
+    @ParameterizedTest(name = "{0} master, {1}")
+    @MethodSource("mastersAndModes")
+    void replicasConvergeWithSemiSyncOnAndEveryTransactionAcked(final MariaDbVersion version, final Replicas.Mode mode)
+            throws Exception {
         final EmbeddedMariaDb master = SharedServers.master(version);
         master.execute("FLUSH BINARY LOGS");
         final String file = master.masterStatus().split(":")[0];
         master.execute("CREATE DATABASE IF NOT EXISTS relay_marker");
         final String startGtid = master.queryString("SELECT @@gtid_binlog_pos");
+        final String start = mode == Replicas.Mode.GTID ? startGtid : master.masterStatus();
         final AckCounters acks = new AckCounters();
         try (BinlogRing ring = new BinlogRing(1 << 16, NO_TRACKER, Executors.defaultThreadFactory());
                 BinlogTail tail = new BinlogTail(
@@ -72,7 +86,7 @@ class SemiSyncRelayIT {
             try {
                 final int port = proxy.localAddress().getPort();
                 for (EmbeddedMariaDb replica : List.of(replica1, replica2)) {
-                    Replicas.pointAt(replica, "127.0.0.1", port, Replicas.Mode.GTID, startGtid);
+                    Replicas.pointAt(replica, "127.0.0.1", port, mode, start);
                 }
                 final String db = SharedServers.freshDatabase(master);
                 int transactions = 1;
@@ -80,6 +94,27 @@ class SemiSyncRelayIT {
                 transactions++;
                 for (int i = 0; i < 50; i++) {
                     master.execute("INSERT INTO " + db + ".t VALUES (" + i + ", 'v" + i + "')");
+                    transactions++;
+                    if (i == 20) {
+                        master.execute("FLUSH BINARY LOGS");
+                        replica1.execute("STOP SLAVE");
+                    }
+                    if (i == 30) {
+                        replica1.execute("START SLAVE");
+                    }
+                }
+                try (Connection c = master.rootConnection();
+                        Statement st = c.createStatement()) {
+                    c.setAutoCommit(false);
+                    st.execute("INSERT INTO " + db + ".t VALUES (100, 'a')");
+                    st.execute("UPDATE " + db + ".t SET v = 'b' WHERE id < 10");
+                    st.execute("DELETE FROM " + db + ".t WHERE id = 5");
+                    c.commit();
+                    transactions++;
+                    c.setAutoCommit(true);
+                    st.execute("FLUSH BINARY LOGS");
+                    st.execute("INSERT INTO " + db + ".t SELECT a.id * 1000 + b.id + 100000, REPEAT('x', 60) FROM " + db
+                            + ".t a, " + db + ".t b");
                     transactions++;
                 }
                 master.execute("ALTER TABLE " + db + ".t ADD COLUMN w INT");
