@@ -99,6 +99,15 @@ public final class ReplicaInterceptor implements CommandInterceptor {
 
     private void startDump(final DumpRequest request, final CommandContext context) {
         final Channel client = context.client();
+        if (registration == null) {
+            // The master checks REPLICATION SLAVE on COM_REGISTER_SLAVE; a dump without it would skip that check.
+            final ErrPacket err = new ErrPacket(
+                    ReplicaDumpSession.ER_MASTER_FATAL_ERROR_READING_BINLOG,
+                    "HY000",
+                    "semisync-proxy: COM_REGISTER_SLAVE must precede the binlog dump");
+            client.writeAndFlush(err.toPacket(client.alloc(), 1));
+            return;
+        }
         final String replicaId = String.valueOf(registration != null ? registration.serverId() : request.serverId());
         final StartPoint start;
         if (request.command() == Commands.COM_BINLOG_DUMP_GTID) {
