@@ -113,6 +113,15 @@ class SemiSyncRelayIT {
                     transactions++;
                     c.setAutoCommit(true);
                     st.execute("FLUSH BINARY LOGS");
+                    st.execute("CREATE TABLE " + db + ".big (id INT PRIMARY KEY, b LONGTEXT) ENGINE=InnoDB");
+                    transactions++;
+                }
+                master.execute("SET GLOBAL max_allowed_packet = 64 * 1024 * 1024");
+                try (Connection c = master.rootConnection();
+                        Statement st = c.createStatement()) {
+                    // a row event over 16 MiB: split into continuation packets on both hops
+                    st.execute("INSERT INTO " + db + ".big VALUES (1, REPEAT('y', 17 * 1024 * 1024))");
+                    transactions++;
                     st.execute("INSERT INTO " + db + ".t SELECT a.id * 1000 + b.id + 100000, REPEAT('x', 60) FROM " + db
                             + ".t a, " + db + ".t b");
                     transactions++;
@@ -122,6 +131,7 @@ class SemiSyncRelayIT {
                 for (EmbeddedMariaDb replica : List.of(replica1, replica2)) {
                     Replicas.awaitCaughtUp(replica, master, Duration.ofSeconds(60));
                     assertThat(replica.checksum(db + ".t")).isEqualTo(master.checksum(db + ".t"));
+                    assertThat(replica.checksum(db + ".big")).isEqualTo(master.checksum(db + ".big"));
                     assertThat(Replicas.semiSyncStatus(replica)).isEqualTo("ON");
                     final Map<Object, String> status = Replicas.status(replica);
                     assertThat(status.get("Master_Log_File") + ":" + status.get("Read_Master_Log_Pos"))
