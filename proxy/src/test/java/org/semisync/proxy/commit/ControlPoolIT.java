@@ -32,7 +32,7 @@ class ControlPoolIT {
             final DetectionMode mode = pool.detectMode().get(30, TimeUnit.SECONDS);
             assertThat(mode)
                     .isEqualTo(
-                            version == MariaDbVersion.V10_1_23
+                            version != MariaDbVersion.V11_4_5
                                     ? DetectionMode.POSITION_PROBE
                                     : DetectionMode.MARIADB_TRACKING);
             final BinlogPosition before = pool.masterPosition().get(30, TimeUnit.SECONDS);
