@@ -51,7 +51,7 @@ public final class AdminResponder {
         final var proxyRows = s.status()
                 ? StatusRows.status(tracker.status())
                 : StatusRows.variables(tracker.status().settings(), traceLevel);
-        return writer.write(alloc, VariableRows.SHOW_COLUMNS, VariableRows.merge(masterRows, proxyRows, s.like()));
+        return writer.write(alloc, s.columns(), VariableRows.merge(masterRows, proxyRows, s.like()));
     }
 
     /**

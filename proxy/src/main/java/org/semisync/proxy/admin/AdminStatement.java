@@ -11,8 +11,13 @@ import java.util.regex.Pattern;
  * names. {@link #recognise} returns empty for everything else, which then goes to the master untouched.
  */
 public sealed interface AdminStatement {
-    /** {@code SHOW [GLOBAL|SESSION] VARIABLES|STATUS [LIKE 'p']}: the master's rows merged with the proxy's. */
-    record Show(boolean status, LikePattern like, String masterQuery) implements AdminStatement {}
+    /**
+     * {@code SHOW [GLOBAL|SESSION] VARIABLES|STATUS [LIKE 'p' | WHERE Variable_name LIKE|= 'p']}, or the same read
+     * from {@code information_schema.GLOBAL_VARIABLES|GLOBAL_STATUS}: the master's rows merged with the proxy's.
+     *
+     * @param columns the result's column names (SHOW and information_schema name them differently)
+     */
+    record Show(boolean status, LikePattern like, String masterQuery, List<String> columns) implements AdminStatement {}
 
     /** {@code SELECT @@[global.]rpl_semi_sync_master_x [, ...]}: answered by the proxy alone. */
     record SelectVariables(List<String> expressions, List<String> names) implements AdminStatement {}
@@ -20,8 +25,18 @@ public sealed interface AdminStatement {
     /** {@code SET [GLOBAL|@@global.] rpl_semi_sync_master_x = value}: needs SUPER on the master. */
     record SetVariable(String name, String value) implements AdminStatement {}
 
+    /** A quoted pattern after LIKE or =, group "p". */
+    String QUOTED = "'(?<p>(?:[^'\\\\]|\\\\.|'')*)'";
+
     Pattern SHOW = Pattern.compile(
-            "\\s*SHOW\\s+(?:GLOBAL\\s+|SESSION\\s+)?(VARIABLES|STATUS)(?:\\s+LIKE\\s+'((?:[^'\\\\]|\\\\.|'')*)')?\\s*;?\\s*",
+            "\\s*SHOW\\s+(?:GLOBAL\\s+|SESSION\\s+)?(VARIABLES|STATUS)"
+                    + "(?:\\s+LIKE\\s+" + QUOTED + "|\\s+WHERE\\s+`?Variable_name`?\\s*(?<op>LIKE|=)\\s*"
+                    + QUOTED.replace("<p>", "<w>")
+                    + ")?\\s*;?\\s*",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    Pattern INFORMATION_SCHEMA = Pattern.compile(
+            "\\s*SELECT\\s+(?:\\*|VARIABLE_NAME\\s*,\\s*VARIABLE_VALUE)\\s+FROM\\s+information_schema\\.GLOBAL_(VARIABLES|STATUS)"
+                    + "(?:\\s+WHERE\\s+VARIABLE_NAME\\s*(?<op>LIKE|=)\\s*" + QUOTED + ")?\\s*;?\\s*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     Pattern SELECT_VARS = Pattern.compile(
             "\\s*SELECT\\s+(@@[\\w.]+(?:\\s*,\\s*@@[\\w.]+)*)\\s*;?\\s*", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
@@ -33,11 +48,20 @@ public sealed interface AdminStatement {
     static Optional<AdminStatement> recognise(final String sql) {
         Matcher m = SHOW.matcher(sql);
         if (m.matches()) {
-            final boolean status = m.group(1).equalsIgnoreCase("STATUS");
-            final LikePattern like = m.group(2) == null
-                    ? LikePattern.any()
-                    : LikePattern.of(m.group(2).replace("''", "'"));
-            return Optional.of(new Show(status, like, sql));
+            final String text = m.group("p") != null ? m.group("p") : m.group("w");
+            return Optional.of(new Show(
+                    m.group(1).equalsIgnoreCase("STATUS"),
+                    pattern(text, m.group("op")),
+                    sql,
+                    VariableRows.SHOW_COLUMNS));
+        }
+        m = INFORMATION_SCHEMA.matcher(sql);
+        if (m.matches()) {
+            return Optional.of(new Show(
+                    m.group(1).equalsIgnoreCase("STATUS"),
+                    pattern(m.group("p"), m.group("op")),
+                    sql,
+                    List.of("VARIABLE_NAME", "VARIABLE_VALUE")));
         }
         m = SELECT_VARS.matcher(sql);
         if (m.matches()) {
@@ -58,6 +82,19 @@ public sealed interface AdminStatement {
             return Optional.of(new SetVariable(m.group(1).toLowerCase(Locale.ROOT), value));
         }
         return Optional.empty();
+    }
+
+    /** LIKE keeps wildcards; = matches the literal name (wildcards escaped). */
+    private static LikePattern pattern(final String text, final String op) {
+        if (text == null) {
+            return LikePattern.any();
+        }
+        final String unquoted = text.replace("''", "'");
+        if ("=".equals(op)) {
+            return LikePattern.of(
+                    unquoted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"));
+        }
+        return LikePattern.of(unquoted);
     }
 
     /** {@code @@global.x} / {@code @@session.x} / {@code @@x} → {@code x}. */

@@ -29,6 +29,36 @@ class AdminStatementTest {
     }
 
     @Test
+    void showWhereAndInformationSchema() {
+        final var where = (AdminStatement.Show)
+                AdminStatement.recognise("SHOW GLOBAL STATUS WHERE Variable_name = 'Rpl_semi_sync_master_status'")
+                        .orElseThrow();
+        assertThat(where.like().matches("rpl_semi_sync_master_status")).isTrue();
+        assertThat(where.like().matches("rpl_semi_sync_masterXstatus"))
+                .as("= is literal")
+                .isFalse();
+        final var whereLike =
+                (AdminStatement.Show) AdminStatement.recognise("show variables where variable_name like '%semi%'")
+                        .orElseThrow();
+        assertThat(whereLike.status()).isFalse();
+        assertThat(whereLike.like().matches("rpl_semi_sync_master_timeout")).isTrue();
+        final var is = (AdminStatement.Show) AdminStatement.recognise(
+                        "SELECT * FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME LIKE 'RPL_SEMI%'")
+                .orElseThrow();
+        assertThat(is.status()).isTrue();
+        assertThat(is.columns()).containsExactly("VARIABLE_NAME", "VARIABLE_VALUE");
+        assertThat(is.like().matches("Rpl_semi_sync_master_yes_tx")).isTrue();
+        assertThat(AdminStatement.recognise(
+                        "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_VARIABLES"))
+                .get()
+                .isInstanceOfSatisfying(
+                        AdminStatement.Show.class, s -> assertThat(s.status()).isFalse());
+        assertThat(AdminStatement.recognise("SELECT * FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_VALUE > 3"))
+                .as("other WHERE clauses go to the master")
+                .isEmpty();
+    }
+
+    @Test
     void likeEscapesAndSingleCharacterWildcard() {
         assertThat(LikePattern.of("rpl\\_semi%").matches("rpl_semi_sync")).isTrue();
         assertThat(LikePattern.of("rpl\\_semi%").matches("rplXsemi_sync")).isFalse();
