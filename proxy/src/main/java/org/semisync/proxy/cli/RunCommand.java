@@ -1,5 +1,7 @@
 package org.semisync.proxy.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -7,10 +9,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.semisync.ack.AckTracker;
+import org.semisync.ack.SemiSyncMetrics;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.proxy.client.FrontendServer;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
+import org.semisync.proxy.metrics.MetricsServer;
 import org.semisync.proxy.tls.TlsContexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -120,14 +124,26 @@ final class RunCommand implements Callable<Integer> {
         final ProxyConfig cfg = toConfig();
         checkReachable(cfg.master(), cfg.connectTimeout());
         final TlsContexts tls = TlsContexts.create(cfg);
-        final AckTracker tracker =
-                AckTracker.builder().settings(settings(cfg)).build().start();
+        final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        final AckTracker[] trackerRef = new AckTracker[1];
+        final SemiSyncMetrics metrics = new SemiSyncMetrics(() -> trackerRef[0].status());
+        final AckTracker tracker = AckTracker.builder()
+                .settings(settings(cfg))
+                .releaseObserver(metrics)
+                .build();
+        trackerRef[0] = tracker;
+        metrics.bindTo(registry);
+        tracker.start();
+        final MetricsServer metricsServer = cfg.metrics() == null ? null : MetricsServer.start(cfg.metrics(), registry);
         final FrontendServer server = FrontendServer.start(cfg, tls, tracker);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             server.close();
                             tracker.close();
+                            if (metricsServer != null) {
+                                metricsServer.close();
+                            }
                         },
                         "semisync-shutdown"));
         final InetSocketAddress bound = server.localAddress();
