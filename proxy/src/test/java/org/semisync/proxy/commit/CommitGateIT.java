@@ -16,6 +16,7 @@ import org.semisync.proxy.demo.EmbeddedMariaDb;
 import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.demo.Replicas;
 import org.semisync.proxy.testing.ProxyUnderTest;
+import org.semisync.proxy.testing.SemiSyncTopology;
 
 /** Commits through the proxy wait for a replica's ACK, fall back after the timeout, and come back. */
 class CommitGateIT {
@@ -32,15 +33,15 @@ class CommitGateIT {
                         .serverId(1)
                         .build()
                         .start();
-                EmbeddedMariaDb r1 = replica("gate-replica1", 2);
-                EmbeddedMariaDb r2 = replica("gate-replica2", 3);
+                EmbeddedMariaDb r1 = SemiSyncTopology.semiSyncReplica("gate-replica1", 2);
+                EmbeddedMariaDb r2 = SemiSyncTopology.semiSyncReplica("gate-replica2", 3);
                 ProxyUnderTest proxy =
                         ProxyUnderTest.withTracker(master.port(), SemiSyncSettings.DEFAULTS.withTimeoutMillis(2000))) {
             final String start = master.queryString("SELECT @@gtid_binlog_pos");
             for (EmbeddedMariaDb r : List.of(r1, r2)) {
                 Replicas.pointAt(r, "127.0.0.1", proxy.port(), Replicas.Mode.GTID, start);
             }
-            awaitStatus(proxy, s -> s.clients() == 2);
+            SemiSyncTopology.awaitStatus(proxy, s -> s.clients() == 2);
             try (Connection c = DriverManager.getConnection(proxy.mariadbUrl("app", ""), "app", "app_pass");
                     Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE g (id INT PRIMARY KEY, v VARCHAR(20))");
@@ -66,14 +67,14 @@ class CommitGateIT {
                 final String gtid = lastGtid(s);
                 assertThat(List.of(r1, r2))
                         .anyMatch(r -> covers(Replicas.status(r).get("Gtid_IO_Pos"), gtid));
-                awaitStatus(proxy, st -> st.yesTx() >= yesBefore + 21);
+                SemiSyncTopology.awaitStatus(proxy, st -> st.yesTx() >= yesBefore + 21);
                 // the commits were really held (waited for an ACK), not merely fast
                 assertThat(proxy.tracker().status().requestAck()).isGreaterThanOrEqualTo(requestsBefore + 1);
 
                 for (EmbeddedMariaDb r : List.of(r1, r2)) {
                     r.execute("STOP SLAVE IO_THREAD");
                 }
-                awaitStatus(proxy, st -> st.clients() == 0);
+                SemiSyncTopology.awaitStatus(proxy, st -> st.clients() == 0);
                 long t0 = System.nanoTime();
                 s.executeUpdate("INSERT INTO g VALUES (200, 'no replica')");
                 final long waitedMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -89,10 +90,10 @@ class CommitGateIT {
                 for (EmbeddedMariaDb r : List.of(r1, r2)) {
                     r.execute("START SLAVE IO_THREAD");
                 }
-                awaitStatus(proxy, x -> x.clients() == 2 && x.on());
+                SemiSyncTopology.awaitStatus(proxy, x -> x.clients() == 2 && x.on());
                 final long yes = proxy.tracker().status().yesTx();
                 s.executeUpdate("INSERT INTO g VALUES (300, 'back on')");
-                awaitStatus(proxy, x -> x.yesTx() == yes + 1);
+                SemiSyncTopology.awaitStatus(proxy, x -> x.yesTx() == yes + 1);
             }
             for (EmbeddedMariaDb r : List.of(r1, r2)) {
                 Replicas.awaitCaughtUp(r, master, Duration.ofSeconds(60));
@@ -121,25 +122,5 @@ class CommitGateIT {
             }
         }
         return false;
-    }
-
-    private static EmbeddedMariaDb replica(final String name, final int serverId) {
-        return EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
-                .name(name)
-                .serverId(serverId)
-                .option("rpl-semi-sync-slave-enabled", "ON")
-                .build()
-                .start();
-    }
-
-    private static void awaitStatus(final ProxyUnderTest proxy, final java.util.function.Predicate<SemiSyncStatus> p)
-            throws InterruptedException {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!p.test(proxy.tracker().status()) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(p.test(proxy.tracker().status()))
-                .as("status %s", proxy.tracker().status())
-                .isTrue();
     }
 }

@@ -13,6 +13,7 @@ import org.semisync.proxy.demo.EmbeddedMariaDb;
 import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.demo.Replicas;
 import org.semisync.proxy.testing.ProxyUnderTest;
+import org.semisync.proxy.testing.SemiSyncTopology;
 
 /** Stock 11.4.5 replicas with semi-sync ON replicate through the proxy from masters without the plugin. */
 class ReplicationThroughProxyIT {
@@ -26,8 +27,8 @@ class ReplicationThroughProxyIT {
                         .serverId(1)
                         .build()
                         .start();
-                EmbeddedMariaDb r1 = replica("relay-replica1", 2);
-                EmbeddedMariaDb r2 = replica("relay-replica2", 3);
+                EmbeddedMariaDb r1 = SemiSyncTopology.semiSyncReplica("relay-replica1", 2);
+                EmbeddedMariaDb r2 = SemiSyncTopology.semiSyncReplica("relay-replica2", 3);
                 ProxyUnderTest proxy = ProxyUnderTest.withTracker(master.port(), SemiSyncSettings.DEFAULTS)) {
             master.execute("CREATE TABLE app.base (id INT PRIMARY KEY)");
             final String start = master.queryString("SELECT @@gtid_binlog_pos");
@@ -35,7 +36,7 @@ class ReplicationThroughProxyIT {
             for (EmbeddedMariaDb r : List.of(r1, r2)) {
                 Replicas.pointAt(r, "127.0.0.1", proxy.port(), Replicas.Mode.GTID, start);
             }
-            awaitClients(proxy, 2);
+            SemiSyncTopology.awaitStatus(proxy, st -> st.clients() == 2);
 
             master.execute(
                     "CREATE TABLE app.t (id INT PRIMARY KEY AUTO_INCREMENT, v VARCHAR(64), n BIGINT)",
@@ -66,22 +67,13 @@ class ReplicationThroughProxyIT {
                 assertThat(status.get("Master_Log_File") + ":" + status.get("Read_Master_Log_Pos"))
                         .isEqualTo(master.masterStatus());
             }
-            final SemiSyncStatus s = awaitAcks(proxy, transactions);
+            final SemiSyncStatus s = SemiSyncTopology.awaitStatus(
+                    proxy, st -> st.replicas().stream().allMatch(r -> r.acks() >= transactions));
             assertThat(s.clients()).isEqualTo(2);
             assertThat(s.replicas()).allSatisfy(rep -> assertThat(rep.acks()).isEqualTo(transactions));
             // the quorum is at the end of the last transaction (the master may have written a checkpoint after it)
             assertThat(s.quorumPosition().toString()).isEqualTo(lastTransactionEnd(master));
         }
-    }
-
-    private static EmbeddedMariaDb replica(final String name, final int serverId) {
-        return EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
-                .name(name)
-                .serverId(serverId)
-                .option("rpl-semi-sync-slave-enabled", "ON")
-                .option("log-slave-updates", null)
-                .build()
-                .start();
     }
 
     /** {@code file:end} of the last Xid or non-BEGIN Query event in the master's current binlog. */
@@ -103,24 +95,5 @@ class ReplicationThroughProxyIT {
 
     private static long sequence(final String gtidPos) {
         return gtidPos.isEmpty() ? 0 : Long.parseLong(gtidPos.substring(gtidPos.lastIndexOf('-') + 1));
-    }
-
-    private static void awaitClients(final ProxyUnderTest proxy, final int n) throws InterruptedException {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (proxy.tracker().status().clients() < n && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(proxy.tracker().status().clients()).isEqualTo(n);
-    }
-
-    private static SemiSyncStatus awaitAcks(final ProxyUnderTest proxy, final long transactions)
-            throws InterruptedException {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        SemiSyncStatus s = proxy.tracker().status();
-        while (s.replicas().stream().anyMatch(r -> r.acks() < transactions) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            s = proxy.tracker().status();
-        }
-        return s;
     }
 }

@@ -1,0 +1,37 @@
+package org.semisync.proxy.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.semisync.ack.SemiSyncStatus;
+import org.semisync.proxy.demo.EmbeddedMariaDb;
+import org.semisync.proxy.demo.MariaDbVersion;
+
+/** Pieces of the master + proxy + semi-sync replicas set-ups that the relay and commit tests share. */
+public final class SemiSyncTopology {
+    private SemiSyncTopology() {}
+
+    /** A started 11.4.5 replica with {@code rpl_semi_sync_slave_enabled=ON}. */
+    public static EmbeddedMariaDb semiSyncReplica(final String name, final int serverId) {
+        return EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
+                .name(name)
+                .serverId(serverId)
+                .option("rpl-semi-sync-slave-enabled", "ON")
+                .option("log-slave-updates", null)
+                .build()
+                .start();
+    }
+
+    /** Waits up to 30 s until the proxy's tracker status satisfies {@code condition}; fails with the status. */
+    public static SemiSyncStatus awaitStatus(final ProxyUnderTest proxy, final Predicate<SemiSyncStatus> condition)
+            throws InterruptedException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.test(proxy.tracker().status()) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        final SemiSyncStatus status = proxy.tracker().status();
+        assertThat(condition.test(status)).as("status %s", status).isTrue();
+        return status;
+    }
+}
