@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.ack.SemiSyncStatus;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
@@ -17,11 +19,19 @@ import org.semisync.proxy.testing.SemiSyncTopology;
 
 /** Stock 11.4.5 replicas with semi-sync ON replicate through the proxy from masters without the plugin. */
 class ReplicationThroughProxyIT {
+    static Stream<Arguments> mastersAndModes() {
+        return Stream.of(
+                Arguments.of(MariaDbVersion.V10_2_11, Replicas.Mode.GTID),
+                Arguments.of(MariaDbVersion.V11_4_5, Replicas.Mode.GTID),
+                Arguments.of(MariaDbVersion.V10_1_23, Replicas.Mode.GTID),
+                Arguments.of(MariaDbVersion.V10_2_11, Replicas.Mode.FILE_POSITION),
+                Arguments.of(MariaDbVersion.V11_4_5, Replicas.Mode.FILE_POSITION));
+    }
+
     @ParameterizedTest
-    @EnumSource(
-            value = MariaDbVersion.class,
-            names = {"V10_2_11", "V11_4_5", "V10_1_23"})
-    void twoSemiSyncReplicasInGtidModeAckEveryTransaction(final MariaDbVersion version) throws Exception {
+    @MethodSource("mastersAndModes")
+    void twoSemiSyncReplicasAckEveryTransaction(final MariaDbVersion version, final Replicas.Mode mode)
+            throws Exception {
         try (EmbeddedMariaDb master = EmbeddedMariaDb.builder(version)
                         .name("relay-master")
                         .serverId(1)
@@ -31,10 +41,17 @@ class ReplicationThroughProxyIT {
                 EmbeddedMariaDb r2 = SemiSyncTopology.semiSyncReplica("relay-replica2", 3);
                 ProxyUnderTest proxy = ProxyUnderTest.withTracker(master.port(), SemiSyncSettings.DEFAULTS)) {
             master.execute("CREATE TABLE app.base (id INT PRIMARY KEY)");
-            final String start = master.queryString("SELECT @@gtid_binlog_pos");
-            final long seqBefore = sequence(start);
+            master.execute("CREATE TABLE app.big (id INT PRIMARY KEY, b LONGBLOB)");
+            final String gtidStart = master.queryString("SELECT @@gtid_binlog_pos");
+            final long seqBefore = sequence(gtidStart);
+            final String start = mode == Replicas.Mode.GTID ? gtidStart : master.masterStatus();
             for (EmbeddedMariaDb r : List.of(r1, r2)) {
-                Replicas.pointAt(r, "127.0.0.1", proxy.port(), Replicas.Mode.GTID, start);
+                // the tables created before the start position, without binlogging them on the replica
+                r.execute(
+                        "SET sql_log_bin = 0",
+                        "CREATE TABLE app.base (id INT PRIMARY KEY)",
+                        "CREATE TABLE app.big (id INT PRIMARY KEY, b LONGBLOB)");
+                Replicas.pointAt(r, "127.0.0.1", proxy.port(), mode, start);
             }
             SemiSyncTopology.awaitStatus(proxy, st -> st.clients() == 2);
 
@@ -56,12 +73,15 @@ class ReplicationThroughProxyIT {
                     "ALTER TABLE app.t ADD COLUMN extra INT DEFAULT 7",
                     "INSERT INTO app.t (v, n) SELECT CONCAT('copy-', v), n FROM app.t",
                     "FLUSH BINARY LOGS",
-                    "DELETE FROM app.t WHERE id < 5");
+                    "DELETE FROM app.t WHERE id < 5",
+                    // one row event over 16 MiB: continuation packets, re-split after the semi-sync header
+                    "INSERT INTO app.big VALUES (1, REPEAT('x', 17 * 1024 * 1024))");
             final long transactions = sequence(master.queryString("SELECT @@gtid_binlog_pos")) - seqBefore;
 
             for (EmbeddedMariaDb r : List.of(r1, r2)) {
                 Replicas.awaitCaughtUp(r, master, Duration.ofSeconds(60));
                 assertThat(r.checksum("app.t")).isEqualTo(master.checksum("app.t"));
+                assertThat(r.checksum("app.big")).isEqualTo(master.checksum("app.big"));
                 assertThat(Replicas.semiSyncStatus(r)).isEqualTo("ON");
                 final Map<Object, String> status = Replicas.status(r);
                 assertThat(status.get("Master_Log_File") + ":" + status.get("Read_Master_Log_Pos"))
