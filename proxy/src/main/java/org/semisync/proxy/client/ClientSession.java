@@ -174,10 +174,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 client.flush();
                 return;
             }
-            if (decision instanceof ReplicationCommands.StartDump start && gate != null) {
-                gate = null;
-            }
             if (decision instanceof ReplicationCommands.StartDump start) {
+                gate = null; // a dump's answer is a binlog stream, not statement results
                 dump = start.stream();
                 LOG.info(
                         "replica - {} (server_id {}) starts a {}binlog dump",
@@ -193,11 +191,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 final int command = packet.firstByte();
                 reapplyTracking = command == Commands.COM_CHANGE_USER
                         || command == Commands.COM_RESET_CONNECTION
-                        || (command == Commands.COM_QUERY
-                                && packet.payload()
-                                        .toString(java.nio.charset.StandardCharsets.UTF_8)
-                                        .toLowerCase(java.util.Locale.ROOT)
-                                        .contains("session_track"));
+                        || (command == Commands.COM_QUERY && mentionsSessionTrack(packet.payload()));
             }
         }
         writeBackend(packet.retain());
@@ -206,6 +200,24 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             backend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             client.close();
         }
+    }
+
+    private static final byte[] SESSION_TRACK = "session_track".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Whether a query mentions {@code session_track}, in any case, without decoding it (every query passes here). */
+    private static boolean mentionsSessionTrack(final ByteBuf query) {
+        final int end = query.writerIndex() - SESSION_TRACK.length;
+        outer:
+        for (int i = query.readerIndex(); i <= end; i++) {
+            for (int j = 0; j < SESSION_TRACK.length; j++) {
+                final int b = query.getByte(i + j);
+                if ((b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b) != SESSION_TRACK[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** During a dump the replica sends only ACKs (semi-sync) or COM_QUIT; they are not for the master. */

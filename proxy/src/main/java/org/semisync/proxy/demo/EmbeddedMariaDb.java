@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -361,16 +360,6 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress("127.0.0.1", 0));
             return s.getLocalPort();
-        }
-    }
-
-    /** Whether something accepts TCP connections on 127.0.0.1:{@code port}. */
-    static boolean listening(final int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -61,13 +61,7 @@ public final class ResultSetWriter {
             out.add(new Packet(seq++, r));
         }
         if (deprecateEof) {
-            final ByteBuf ok = alloc.buffer(7);
-            ok.writeByte(Packets.EOF)
-                    .writeByte(0)
-                    .writeByte(0)
-                    .writeShortLE(ServerStatus.AUTOCOMMIT)
-                    .writeShortLE(0);
-            out.add(new Packet(seq, ok));
+            out.add(new Packet(seq, okBody(alloc, Packets.EOF)));
         } else {
             out.add(new Packet(seq, eof(alloc)));
         }
@@ -76,13 +70,18 @@ public final class ResultSetWriter {
 
     /** A plain OK packet (e.g. for a {@code SET} the proxy accepts itself). */
     public static Packet ok(final ByteBufAllocator alloc, final int commandSequence) {
+        return new Packet(commandSequence + 1, okBody(alloc, Packets.OK));
+    }
+
+    /** An empty OK (no rows affected, autocommit); {@code header} is 0x00, or 0xFE where it ends a result set. */
+    private static ByteBuf okBody(final ByteBufAllocator alloc, final int header) {
         final ByteBuf ok = alloc.buffer(7);
-        ok.writeByte(Packets.OK)
+        ok.writeByte(header)
                 .writeByte(0)
                 .writeByte(0)
                 .writeShortLE(ServerStatus.AUTOCOMMIT)
                 .writeShortLE(0);
-        return new Packet(commandSequence + 1, ok);
+        return ok;
     }
 
     private static ByteBuf eof(final ByteBufAllocator alloc) {
