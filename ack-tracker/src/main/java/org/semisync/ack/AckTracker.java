@@ -48,6 +48,7 @@ public final class AckTracker implements AutoCloseable {
         this.clock = b.clock;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(b.tickMillis);
         this.state = new TrackerState(b.settings, b.releaseObserver);
+        state.deferCallbacks();
         this.status = state.snapshot();
         final ThreadFactory threads = r -> {
             final Thread t = new Thread(r, "semisync-ack-tracker");
@@ -214,6 +215,7 @@ public final class AckTracker implements AutoCloseable {
                         state.shutdown(now);
                         // publish the final counters before close() returns, so status() after close() is exact
                         status = state.snapshot();
+                        state.dispatchDeferred();
                         stopped.countDown();
                     }
                 }
@@ -226,6 +228,7 @@ public final class AckTracker implements AutoCloseable {
                     state.tick(now);
                 }
                 status = state.snapshot();
+                state.dispatchDeferred();
             }
         }
 
@@ -235,6 +238,7 @@ public final class AckTracker implements AutoCloseable {
             lastTick = now;
             state.tick(now);
             status = state.snapshot();
+            state.dispatchDeferred();
         }
     }
 

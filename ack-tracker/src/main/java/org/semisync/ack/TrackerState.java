@@ -338,13 +338,44 @@ final class TrackerState {
         }
         observer.released(outcome, waited);
         final CommitListener listener = w.listener;
+        final Executor executor = w.executor;
+        final Runnable callback = () -> listener.released(outcome, waited);
+        if (deferCallbacks) {
+            deferred.add(executor);
+            deferred.add(callback);
+        } else {
+            dispatch(executor, callback);
+        }
+    }
+
+    /**
+     * Holds release callbacks back until {@link #dispatchDeferred()}: the tracker publishes its status snapshot
+     * first, so that a client who got its OK after a timeout already reads the status as OFF.
+     */
+    void deferCallbacks() {
+        deferCallbacks = true;
+    }
+
+    /** Runs the callbacks held back since the last call. */
+    void dispatchDeferred() {
+        for (int i = 0; i < deferred.size(); i += 2) {
+            dispatch((Executor) deferred.get(i), (Runnable) deferred.get(i + 1));
+        }
+        deferred.clear();
+    }
+
+    private static void dispatch(final Executor executor, final Runnable callback) {
         try {
-            w.executor.execute(() -> listener.released(outcome, waited));
+            executor.execute(callback);
         } catch (RuntimeException e) {
             // a rejected executor (e.g. a closed event loop) must not stop the tracker: the client is gone anyway
             LOG.debug("ack-tracker - release callback rejected: {}", e.toString());
         }
     }
+
+    private boolean deferCallbacks;
+    /** Executor, callback, executor, callback, … */
+    private final List<Object> deferred = new ArrayList<>();
 
     private void clock(final long now) {
         if (now < lastNow) {

@@ -10,6 +10,7 @@ import org.semisync.ack.SemiSyncSettings;
 import org.semisync.ack.SemiSyncStatus;
 import org.semisync.proxy.client.FrontendServer;
 import org.semisync.proxy.client.SessionCounters;
+import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
@@ -75,6 +76,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         final CountDownLatch stop = new CountDownLatch(1);
         final FrontendServer[] proxy = new FrontendServer[1];
+        final PositionProbes[] probes = new PositionProbes[1];
         final AckTracker tracker =
                 AckTracker.builder().settings(SemiSyncSettings.DEFAULTS).build().start();
         final Thread shutdown = new Thread(
@@ -85,6 +87,9 @@ final class DemoCommand implements Callable<Integer> {
                         proxy[0].close();
                     }
                     tracker.close();
+                    if (probes[0] != null) {
+                        probes[0].close();
+                    }
                     master.close();
                     stop.countDown();
                 },
@@ -97,7 +102,8 @@ final class DemoCommand implements Callable<Integer> {
                 .replicationUser(EmbeddedMariaDb.REPL_USER)
                 .replicationPassword(EmbeddedMariaDb.REPL_PASSWORD)
                 .build();
-        proxy[0] = FrontendServer.start(config, TlsContexts.create(config), tracker);
+        probes[0] = RunCommand.positionProbes(config);
+        proxy[0] = FrontendServer.start(config, TlsContexts.create(config), tracker, probes[0]);
         final int port = proxy[0].localAddress().getPort();
         final String start = master.queryString("SELECT @@gtid_binlog_pos");
         for (EmbeddedMariaDb replica : replicaServers) {
@@ -118,12 +124,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  replica   " + replica.version() + " on 127.0.0.1:" + replica.port() + " (server_id "
                     + replica.serverId() + "), replicating through the proxy with rpl_semi_sync_slave_enabled=ON");
         }
-        out.println(
-                "  note      "
-                        + (version.hasSessionTracking()
-                                ? "commits wait for a replica's ACK (clients with session tracking: Connector/J, mariadb CLI, sysbench)"
-                                : version
-                                        + " reports no GTIDs in OK packets: commits are not held (try --master-version 11.4.5)"));
+        out.println("  note      every commit through the proxy waits for a replica's ACK (or the 10 s timeout)");
         out.println("ready: listening on " + host + ":" + port + "   (Ctrl-C stops everything)");
         out.flush();
         final SessionCounters counters = proxy[0].counters();

@@ -8,10 +8,15 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.SemiSyncMetrics;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.proxy.client.FrontendServer;
+import org.semisync.proxy.commit.DetectionMode;
+import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.metrics.MetricsServer;
@@ -135,12 +140,16 @@ final class RunCommand implements Callable<Integer> {
         metrics.bindTo(registry);
         tracker.start();
         final MetricsServer metricsServer = cfg.metrics() == null ? null : MetricsServer.start(cfg.metrics(), registry);
-        final FrontendServer server = FrontendServer.start(cfg, tls, tracker);
+        final PositionProbes probes = positionProbes(cfg);
+        final FrontendServer server = FrontendServer.start(cfg, tls, tracker, probes);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             server.close();
                             tracker.close();
+                            if (probes != null) {
+                                probes.close();
+                            }
                             if (metricsServer != null) {
                                 metricsServer.close();
                             }
@@ -151,6 +160,42 @@ final class RunCommand implements Callable<Integer> {
         System.out.flush();
         server.awaitClose();
         return 0;
+    }
+
+    /**
+     * The control connections for position-probe mode, after checking that they work and showing which mode the
+     * master needs; null (with a warning) without --replication-user.
+     */
+    static PositionProbes positionProbes(final ProxyConfig cfg) throws InterruptedException {
+        if (cfg.replicationUser() == null) {
+            System.err.println("warning: no --replication-user: commits on masters or clients without GTID tracking"
+                    + " (MariaDB < 10.2.16, MySQL 5.6, clients without CLIENT_SESSION_TRACK) are not held");
+            return null;
+        }
+        final PositionProbes probes = PositionProbes.connect(
+                cfg.master(), cfg.replicationUser(), cfg.replicationPassword(), CONTROL_CONNECTIONS);
+        try {
+            final DetectionMode mode = probes.pool().detectMode().get(30, TimeUnit.SECONDS);
+            probes.pool().masterPosition().get(30, TimeUnit.SECONDS);
+            System.out.println("commit detection: " + mode.description());
+            return probes;
+        } catch (ExecutionException | TimeoutException e) {
+            probes.close();
+            final Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("control connection to master " + cfg.master() + " as "
+                    + cfg.replicationUser() + " failed (it needs REPLICATION CLIENT for SHOW MASTER STATUS): "
+                    + rootMessage(cause));
+        }
+    }
+
+    private static final int CONTROL_CONNECTIONS = 2;
+
+    private static String rootMessage(final Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
     /** The semi-sync variables of a configuration. */

@@ -15,7 +15,11 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.semisync.ack.AckTracker;
+import org.semisync.proxy.admin.AdminCommands;
+import org.semisync.proxy.admin.AdminStatement;
 import org.semisync.proxy.commit.CommitGate;
+import org.semisync.proxy.commit.DetectionMode;
+import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.protocol.Capabilities;
 import org.semisync.proxy.protocol.Commands;
@@ -27,6 +31,7 @@ import org.semisync.proxy.protocol.Packet;
 import org.semisync.proxy.protocol.PacketDecoder;
 import org.semisync.proxy.protocol.PacketEncoder;
 import org.semisync.proxy.protocol.Packets;
+import org.semisync.proxy.protocol.QueryBytes;
 import org.semisync.proxy.replica.DumpStream;
 import org.semisync.proxy.replica.ReplicationCommands;
 import org.semisync.proxy.tls.TlsContexts;
@@ -50,6 +55,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         AUTHENTICATING,
         ENABLING_TRACKING,
         COMMAND,
+        /** A SET GLOBAL of a semi-sync variable waits for the master to say whether the account has SUPER. */
+        CHECKING_PRIVILEGE,
         CLOSED
     }
 
@@ -61,6 +68,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final ReplicationCommands replication;
 
     private final AckTracker tracker;
+    /** Position probes for sessions whose commits carry no GTID; null when not configured. */
+    private final PositionProbes probes;
+
+    /** Answers the semi-sync variables and counters; null without an ack tracker. */
+    private final AdminCommands admin;
+
+    private InternalQuery privilegeCheck;
+    private AdminStatement.SetVariable pendingSet;
+    private int pendingSetSequence;
     private DumpStream dump;
     private CommitGate gate;
     private long clientCapabilities;
@@ -87,8 +103,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             final TlsContexts tls,
             final SessionCounters counters,
             final Transport transport,
-            final AckTracker tracker) {
+            final AckTracker tracker,
+            final PositionProbes probes) {
         this.transport = transport;
+        this.probes = probes;
+        this.admin = tracker == null ? null : new AdminCommands(tracker, probes);
         this.replication = tracker == null ? null : new ReplicationCommands(tracker);
         this.tracker = tracker;
         this.config = config;
@@ -184,14 +203,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                         dump.semiSync() ? "semi-sync " : "");
             }
         }
+        if (admin != null
+                && packet.sequenceId() == 0
+                && packet.firstByte() == Commands.COM_QUERY
+                && QueryBytes.contains(packet.payload(), SEMI_SYNC_NAME)
+                && answerAdmin(packet)) {
+            return;
+        }
         if (gate != null) {
             gate.onCommand(packet);
-            if (packet.sequenceId() == 0) {
+            if (packet.sequenceId() == 0 && !gate.probing()) {
                 // these reset or rewrite the session's tracked variables: add ours again when they succeed
                 final int command = packet.firstByte();
                 reapplyTracking = command == Commands.COM_CHANGE_USER
                         || command == Commands.COM_RESET_CONNECTION
-                        || (command == Commands.COM_QUERY && mentionsSessionTrack(packet.payload()));
+                        || (command == Commands.COM_QUERY && QueryBytes.contains(packet.payload(), SESSION_TRACK));
             }
         }
         writeBackend(packet.retain());
@@ -202,22 +228,52 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static final byte[] SESSION_TRACK = "session_track".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] SESSION_TRACK = QueryBytes.lowerCase("session_track");
+    private static final byte[] SEMI_SYNC_NAME = QueryBytes.lowerCase("rpl_semi_sync_master");
 
-    /** Whether a query mentions {@code session_track}, in any case, without decoding it (every query passes here). */
-    private static boolean mentionsSessionTrack(final ByteBuf query) {
-        final int end = query.writerIndex() - SESSION_TRACK.length;
-        outer:
-        for (int i = query.readerIndex(); i <= end; i++) {
-            for (int j = 0; j < SESSION_TRACK.length; j++) {
-                final int b = query.getByte(i + j);
-                if ((b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b) != SESSION_TRACK[j]) {
-                    continue outer;
-                }
-            }
+    /**
+     * Answers a query about the semi-sync variables or counters with the proxy's values; returns false when the
+     * query is not one (it then goes to the master).
+     */
+    private boolean answerAdmin(final Packet packet) {
+        final ByteBuf p = packet.payload();
+        final AdminStatement statement = AdminStatement.recognise(
+                p.toString(p.readerIndex() + 1, p.readableBytes() - 1, java.nio.charset.StandardCharsets.UTF_8));
+        if (statement == null) {
+            return false;
+        }
+        if (statement instanceof AdminStatement.SetVariable set) {
+            // the master decides whether this account may: ask it on the client's own connection
+            pendingSet = set;
+            pendingSetSequence = packet.sequenceId();
+            privilegeCheck = new InternalQuery(clientCapabilities);
+            state = State.CHECKING_PRIVILEGE;
+            writeBackend(InternalQuery.command(backend.alloc(), AdminCommands.SUPER_CHECK));
             return true;
         }
-        return false;
+        admin.read(statement, packet.sequenceId(), clientCapabilities, client.alloc())
+                .forEach(client::write);
+        client.flush();
+        return true;
+    }
+
+    private void onPrivilegeCheck(final Packet packet) {
+        final InternalQuery.Result result = privilegeCheck.onPacket(packet);
+        if (result == null) {
+            return;
+        }
+        privilegeCheck = null;
+        state = State.COMMAND;
+        final Packet answer;
+        if (result.error() != null) {
+            answer = result.error().toPacket(client.alloc(), pendingSetSequence + 1);
+        } else {
+            final boolean hasSuper = !result.firstColumn().isEmpty()
+                    && !"0".equals(result.firstColumn().get(0));
+            answer = admin.set(pendingSet, hasSuper, user, pendingSetSequence, client.alloc());
+        }
+        pendingSet = null;
+        client.writeAndFlush(answer);
     }
 
     /** During a dump the replica sends only ACKs (semi-sync) or COM_QUIT; they are not for the master. */
@@ -343,6 +399,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     }
                 }
                 case AUTHENTICATING -> onAuthenticationPacket(packet);
+                case CHECKING_PRIVILEGE -> onPrivilegeCheck(packet);
                 case ENABLING_TRACKING -> onTrackingEnabled(packet);
                 case CONNECTING -> onGreeting(packet);
                 case CLOSED -> {
@@ -394,11 +451,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** GTIDs in OK packets need the client's CLIENT_SESSION_TRACK (the format changes) and a master that has it. */
+    /**
+     * GTIDs in OK packets need the client's CLIENT_SESSION_TRACK (the format changes) and a master that reports them
+     * (MariaDB 10.2.16+ / 10.3.8+, MySQL 5.7+); other sessions use position probes.
+     */
     private boolean trackingWanted() {
         return tracker != null
                 && Capabilities.has(clientCapabilities, Capabilities.CLIENT_SESSION_TRACK)
-                && Capabilities.has(greeting.capabilities(), Capabilities.CLIENT_SESSION_TRACK);
+                && Capabilities.has(greeting.capabilities(), Capabilities.CLIENT_SESSION_TRACK)
+                && DetectionMode.forServerVersion(greeting.displayVersion()).tracking();
     }
 
     /**
@@ -444,7 +505,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         state = State.COMMAND;
         handshakeTimeout.cancel(false);
         if (tracking) {
-            gate = new CommitGate(tracker, client, clientCapabilities);
+            gate = new CommitGate(tracker, null, client, clientCapabilities);
+        } else if (tracker != null && probes != null) {
+            gate = new CommitGate(tracker, probes, client, clientCapabilities);
         }
         // From here on both sides read on their own (no read() round trip per batch, which costs an epoll_ctl each
         // time); a side stops reading only while the other side's outbound buffer is over its high mark.
@@ -456,7 +519,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 client.remoteAddress(),
                 user,
                 greeting.connectionId(),
-                tracking ? "held until acknowledged" : "not held");
+                gate == null ? "not held" : gate.probing() ? "held, found by position probes" : "held, found by GTID");
     }
 
     void backendReadComplete() {

@@ -10,6 +10,7 @@ import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.semisync.ack.AckTracker;
+import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.protocol.PacketDecoder;
@@ -51,6 +52,17 @@ public final class FrontendServer implements AutoCloseable {
      * @throws IllegalStateException when the address cannot be bound (message names the address and the reason)
      */
     public static FrontendServer start(final ProxyConfig config, final TlsContexts tls, final AckTracker tracker) {
+        return start(config, tls, tracker, null);
+    }
+
+    /**
+     * Binds and starts accepting; with a {@code tracker}, commits are held until acknowledged: found by the GTIDs the
+     * master reports, or by {@code probes} (may be null: then sessions without GTID tracking are not held).
+     *
+     * @throws IllegalStateException when the address cannot be bound (message names the address and the reason)
+     */
+    public static FrontendServer start(
+            final ProxyConfig config, final TlsContexts tls, final AckTracker tracker, final PositionProbes probes) {
         final Transport transport = Transport.select();
         // A client and its master connection share one event loop, so there is no hand-off. Half the cores by
         // default: the proxy usually shares the machine with the master or the application, and fewer loops batch
@@ -71,7 +83,9 @@ public final class FrontendServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("packets", new PacketDecoder())
                                 .addLast("encoder", PacketEncoder.INSTANCE)
-                                .addLast("session", new ClientSession(config, tls, counters, transport, tracker));
+                                .addLast(
+                                        "session",
+                                        new ClientSession(config, tls, counters, transport, tracker, probes));
                     }
                 });
         final HostPort listen = config.listen();

@@ -1,89 +1,216 @@
 package org.semisync.proxy.commit;
 
 import io.netty.channel.Channel;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.List;
 import org.semisync.ack.AckTracker;
+import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.Gtid;
-import org.semisync.ack.ReleaseOutcome;
+import org.semisync.proxy.protocol.Commands;
 import org.semisync.proxy.protocol.OkPacket;
 import org.semisync.proxy.protocol.Packet;
+import org.semisync.proxy.protocol.ServerStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds a client's statement OK that carries a new GTID (the statement reached the binlog) until the
- * {@link AckTracker} releases it: enough replicas acknowledged the transaction, or the timeout passed, or semi-sync
- * is OFF. Reads and statements that binlogged nothing pass at once. While an OK is held, any later packet of the
- * same response waits behind it, so the client sees the response in order. One per client session, on its event
- * loop.
+ * Holds a client's commit OK until the {@link AckTracker} releases it: enough replicas acknowledged the transaction,
+ * or the timeout passed, or semi-sync is OFF. Two ways to know what to wait for:
+ *
+ * <ul>
+ *   <li><b>GTID tracking</b> (the master reports each transaction's GTID in its OK): an OK carrying a GTID is held
+ *       until the tracker has an ACK covering that GTID. Statements that binlogged nothing carry none and pass.
+ *   <li><b>Position probe</b> (masters or clients without tracking): when a response ends that may have committed —
+ *       a statement OK of a command that may write, while no transaction stays open — its last packet is held, the
+ *       master's binlog end is read on the control pool ({@link PositionProbes}, batched across sessions), and the
+ *       packet waits for an ACK at or past that position, which is at or past the commit.
+ * </ul>
+ *
+ * Packets that arrive while something is held queue behind it, so the client sees every response in order (also
+ * for pipelined commands). One per client session, on its event loop.
  */
 public final class CommitGate {
     private static final Logger LOG = LoggerFactory.getLogger(CommitGate.class);
 
-    private final AckTracker tracker;
-    private final Channel client;
-    private final ResponseTracker responses;
-    private final List<Packet> held = new ArrayList<>();
-    private boolean holding;
+    /** What the gate knows about a command when it is sent; used when its response ends (probe mode). */
+    private record Command(boolean mayWrite, boolean single, boolean beginsTransaction) {}
 
-    public CommitGate(final AckTracker tracker, final Channel client, final long capabilities) {
-        this.tracker = tracker;
-        this.client = client;
-        this.responses = new ResponseTracker(capabilities);
+    private static final Command READ = new Command(false, true, false);
+    private static final Command MAY_WRITE = new Command(true, true, false);
+
+    /** A place in the outgoing queue that stays closed until the tracker releases the commit before it. */
+    private static final class Barrier {
+        boolean open;
     }
 
-    /** A client packet on its way to the master. */
+    private final AckTracker tracker;
+    private final PositionProbes probes;
+    private final Channel client;
+    private final ResponseTracker<Command> responses;
+    /** Packets (and barriers) waiting to go to the client, in order. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /** IN_TRANS before the response now arriving (probe mode). */
+    private boolean transactionOpen;
+
+    private boolean responseWroteOk;
+
+    /**
+     * @param probes the position probes for a session whose commits carry no GTID; {@code null} when the master
+     *     reports GTIDs to this session
+     */
+    public CommitGate(
+            final AckTracker tracker, final PositionProbes probes, final Channel client, final long capabilities) {
+        this.tracker = tracker;
+        this.probes = probes;
+        this.client = client;
+        this.responses = new ResponseTracker<>(capabilities);
+    }
+
+    /** Whether this gate finds commits by position probes (else by GTIDs in OK packets). */
+    public boolean probing() {
+        return probes != null;
+    }
+
+    /** A client packet on its way to the master. Does not take ownership. */
     public void onCommand(final Packet packet) {
-        responses.onCommand(packet);
+        responses.onCommand(packet, packet.sequenceId() == 0 && probes != null ? classify(packet) : READ);
+    }
+
+    private static Command classify(final Packet packet) {
+        return switch (packet.firstByte()) {
+            case Commands.COM_QUERY -> {
+                final String sql = packet.payload()
+                        .toString(
+                                packet.payload().readerIndex() + 1,
+                                packet.payload().readableBytes() - 1,
+                                StandardCharsets.UTF_8);
+                // whether a transaction is open is not known until the previous response has ended (pipelining),
+                // so classify as if one were: BEGIN then counts as a possible (implicit) commit
+                if (!WriteClassifier.mayWrite(sql, true)) {
+                    yield READ;
+                }
+                final List<String> statements = SqlText.split(sql);
+                final String first = statements.isEmpty() ? "" : SqlText.firstWord(statements.get(0));
+                yield new Command(true, statements.size() == 1, first.equals("BEGIN") || first.equals("START"));
+            }
+            // the statement text is not at hand; a prepared SELECT answers with a result set and is not held
+            case Commands.COM_STMT_EXECUTE, Commands.COM_STMT_BULK_EXECUTE -> MAY_WRITE;
+            default -> READ;
+        };
     }
 
     /**
-     * A master packet on its way to the client. Returns {@code true} when the gate took it (held); the caller then
-     * must not write it. Does not take ownership otherwise.
+     * A master packet on its way to the client. Returns {@code true} when the gate took it (held or queued); the
+     * caller then must not write it. Does not take ownership otherwise.
      */
     public boolean onResponse(final Packet packet) {
-        if (holding) {
-            held.add(packet.retain());
-            return true;
-        }
         final OkPacket ok = responses.onResponse(packet);
-        if (ok == null || ok.gtid() == null) {
+        final Barrier barrier = probes == null ? gtidBarrier(ok) : probeBarrier(ok);
+        if (barrier == null && queue.isEmpty()) {
             return false;
+        }
+        if (barrier != null) {
+            queue.addLast(barrier);
+        }
+        queue.addLast(packet.retain());
+        return true;
+    }
+
+    private Barrier gtidBarrier(final OkPacket ok) {
+        if (ok == null || ok.gtid() == null) {
+            return null;
         }
         final Gtid gtid;
         try {
             gtid = Gtid.parse(ok.gtid());
         } catch (IllegalArgumentException e) {
-            LOG.debug("commit-gate - {} is not a single GTID, not held: {}", ok.gtid(), e.getMessage());
-            return false;
+            LOG.warn("commit-gate - {} is not a single GTID, commit not held: {}", ok.gtid(), e.getMessage());
+            return null;
         }
-        holding = true;
-        held.add(packet.retain());
-        tracker.awaitGtid(gtid, client.eventLoop(), this::release);
-        return true;
+        final Barrier barrier = new Barrier();
+        tracker.awaitGtid(gtid, client.eventLoop(), (outcome, waited) -> open(barrier));
+        return barrier;
     }
 
-    private void release(final ReleaseOutcome outcome, final long waitedNanos) {
-        holding = false;
-        final List<Packet> out = new ArrayList<>(held);
-        held.clear();
-        if (!client.isActive()) {
-            out.forEach(Packet::release);
+    private Barrier probeBarrier(final OkPacket ok) {
+        if (ok != null) {
+            responseWroteOk = true;
+        }
+        if (!responses.responseEnded()) {
+            return null;
+        }
+        final Command command = responses.endedTag();
+        final boolean openBefore = transactionOpen;
+        final boolean openAfter = (responses.status() & ServerStatus.IN_TRANS) != 0;
+        transactionOpen = openAfter;
+        final boolean wroteOk = responseWroteOk;
+        responseWroteOk = false;
+        if (command == null || !command.mayWrite() || !wroteOk) {
+            return null;
+        }
+        if (command.single() && (command.beginsTransaction() ? !openBefore : openAfter)) {
+            // one statement that leaves a transaction open committed nothing, except BEGIN, which commits the
+            // transaction that was open before it
+            return null;
+        }
+        final Barrier barrier = new Barrier();
+        probes.request((position, failure) -> awaitProbed(barrier, position, failure));
+        return barrier;
+    }
+
+    /** Runs on the control pool's thread. */
+    private void awaitProbed(final Barrier barrier, final BinlogPosition position, final Throwable failure) {
+        if (failure != null) {
+            // without a position there is nothing to wait for: release, and say that the commit is unconfirmed
+            LOG.warn(
+                    "commit-gate - binlog position probe failed, releasing an unconfirmed commit to {}: {}",
+                    client.remoteAddress(),
+                    failure.getMessage());
+            client.eventLoop().execute(() -> open(barrier));
             return;
         }
-        out.forEach(client::write);
-        client.flush();
+        tracker.awaitPosition(position, client.eventLoop(), (outcome, waited) -> open(barrier));
     }
 
-    /** Whether the response to the last followed command has ended. */
+    private void open(final Barrier barrier) {
+        barrier.open = true;
+        boolean wrote = false;
+        while (!queue.isEmpty()) {
+            final Object head = queue.peekFirst();
+            if (head instanceof Barrier b) {
+                if (!b.open) {
+                    break;
+                }
+                queue.pollFirst();
+            } else {
+                queue.pollFirst();
+                final Packet packet = (Packet) head;
+                if (client.isActive()) {
+                    client.write(packet);
+                    wrote = true;
+                } else {
+                    packet.release();
+                }
+            }
+        }
+        if (wrote) {
+            client.flush();
+        }
+    }
+
+    /** Whether no followed response is in flight (the last one ended). */
     public boolean responseComplete() {
         return responses.idle();
     }
 
-    /** The session ended: drop what is held (the client is gone). */
+    /** The session ended: drop what is queued (the client is gone). */
     public void closed() {
-        held.forEach(Packet::release);
-        held.clear();
+        for (final Object o : queue) {
+            if (o instanceof Packet p) {
+                p.release();
+            }
+        }
+        queue.clear();
     }
 }

@@ -41,6 +41,12 @@ public final class DumpStream {
     private boolean connected;
     private int nextSequence = 1;
     private long acks;
+    /** The end of the last transaction sent with an ACK request. */
+    private BinlogPosition lastTransactionEnd;
+    /** The end of the events sent since then while no new transaction has started; null inside a transaction. */
+    private BinlogPosition quietEnd;
+    /** Whether the replica acknowledged {@link #lastTransactionEnd}. */
+    private boolean lastTransactionAcked;
 
     DumpStream(
             final String replicaId,
@@ -162,6 +168,9 @@ public final class DumpStream {
                     connected = true;
                     if (semiSync) {
                         tracker.replicaConnected(replicaId, new BinlogPosition(file, position));
+                        // the dump start counts as an acknowledgement, and no transaction has started yet
+                        quietEnd = new BinlogPosition(file, position);
+                        lastTransactionAcked = true;
                     }
                 }
                 return false;
@@ -186,6 +195,7 @@ public final class DumpStream {
         position = logPos != 0 ? logPos : position + size;
         boolean ends = false;
         if (type == BinlogEvents.MARIADB_GTID) {
+            quietEnd = null;
             final long seq = payload.getLongLE(body);
             final long domain = payload.getUnsignedIntLE(body + 8);
             final int flags2 = payload.getUnsignedByte(body + 12);
@@ -200,8 +210,29 @@ public final class DumpStream {
             tracker.transactionCommitted(gtid, new BinlogPosition(file, position));
             gtid = null;
             standalone = false;
+            if (semiSync) {
+                lastTransactionEnd = new BinlogPosition(file, position);
+                quietEnd = lastTransactionEnd;
+                lastTransactionAcked = false;
+            }
+        } else if (quietEnd != null && type != BinlogEvents.MARIADB_GTID) {
+            extendQuietEnd();
         }
         return ends && semiSync;
+    }
+
+    /**
+     * An event between transactions (Binlog_checkpoint, Gtid_list, the Rotate and Format_description of the next
+     * file) was sent. The replica never acknowledges such events, yet the master's SHOW MASTER STATUS, which
+     * position-probe mode waits for, already counts them (MariaDB writes checkpoints after the commit, in the
+     * background). A replica that acknowledged the last transaction holds every transaction up to here, so its
+     * acknowledgement is extended over these events.
+     */
+    private void extendQuietEnd() {
+        quietEnd = new BinlogPosition(file, position);
+        if (lastTransactionAcked) {
+            tracker.ack(replicaId, quietEnd);
+        }
     }
 
     private static boolean hasValidCrc(final ByteBuf payload, final int start, final int size) {
@@ -251,7 +282,12 @@ public final class DumpStream {
             throw new MalformedPacketException("replica " + replicaId + " sent a bad ACK: " + e.getMessage());
         }
         acks++;
-        tracker.ack(replicaId, acked);
+        if (acked.equals(lastTransactionEnd) && quietEnd != null) {
+            lastTransactionAcked = true;
+            tracker.ack(replicaId, quietEnd);
+        } else {
+            tracker.ack(replicaId, acked);
+        }
         return true;
     }
 

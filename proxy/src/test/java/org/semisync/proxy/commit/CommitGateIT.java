@@ -20,13 +20,10 @@ import org.semisync.proxy.testing.SemiSyncTopology;
 
 /** Commits through the proxy wait for a replica's ACK, fall back after the timeout, and come back. */
 class CommitGateIT {
-    // 10.2.11 accepts last_gtid in session_track_system_variables but sends it in no OK packet (observed here:
-    // request_ack stayed 0; MaxScale documents 10.2.16 as the first release that reports it), so 10.2.11 and
-    // 10.1.23 need the position-probe mode, which is not built yet.
+    // 11.4.5 reports last_gtid in OK packets (GTID tracking); 10.2.11 accepts last_gtid in
+    // session_track_system_variables but sends it in no OK packet and 10.1.23 has no tracking: position probes
     @ParameterizedTest
-    @EnumSource(
-            value = MariaDbVersion.class,
-            names = {"V11_4_5"})
+    @EnumSource(MariaDbVersion.class)
     void commitOkWaitsForAReplicaAckThenFallsBackAfterTheTimeout(final MariaDbVersion version) throws Exception {
         try (EmbeddedMariaDb master = EmbeddedMariaDb.builder(version)
                         .name("gate-master")

@@ -5,18 +5,22 @@ import java.util.function.UnaryOperator;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.proxy.client.FrontendServer;
+import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
+import org.semisync.proxy.demo.EmbeddedMariaDb;
 import org.semisync.proxy.tls.TlsContexts;
 
 /** An in-process proxy on a free 127.0.0.1 port in front of {@code 127.0.0.1:masterPort}. */
 public final class ProxyUnderTest implements AutoCloseable {
     private final FrontendServer server;
     private final AckTracker tracker;
+    private final PositionProbes probes;
 
-    private ProxyUnderTest(final FrontendServer server, final AckTracker tracker) {
+    private ProxyUnderTest(final FrontendServer server, final AckTracker tracker, final PositionProbes probes) {
         this.server = server;
         this.tracker = tracker;
+        this.probes = probes;
     }
 
     /** A proxy that serves replicas with semi-sync and feeds their ACKs to a tracker with {@code settings}. */
@@ -28,7 +32,15 @@ public final class ProxyUnderTest implements AutoCloseable {
                 .build();
         final AckTracker tracker =
                 AckTracker.builder().settings(settings).build().start();
-        return new ProxyUnderTest(FrontendServer.start(config, TlsContexts.create(config), tracker), tracker);
+        final PositionProbes probes =
+                PositionProbes.connect(config.master(), EmbeddedMariaDb.REPL_USER, EmbeddedMariaDb.REPL_PASSWORD, 2);
+        return new ProxyUnderTest(
+                FrontendServer.start(config, TlsContexts.create(config), tracker, probes), tracker, probes);
+    }
+
+    /** The position probes (null for a plain relay). */
+    public PositionProbes probes() {
+        return probes;
     }
 
     /** The tracker (null for a plain relay). */
@@ -47,7 +59,7 @@ public final class ProxyUnderTest implements AutoCloseable {
                         .listen(new HostPort("127.0.0.1", 0))
                         .connectTimeout(Duration.ofSeconds(2)))
                 .build();
-        return new ProxyUnderTest(FrontendServer.start(config, TlsContexts.create(config)), null);
+        return new ProxyUnderTest(FrontendServer.start(config, TlsContexts.create(config)), null, null);
     }
 
     public int port() {
@@ -74,6 +86,9 @@ public final class ProxyUnderTest implements AutoCloseable {
         server.close();
         if (tracker != null) {
             tracker.close();
+        }
+        if (probes != null) {
+            probes.close();
         }
     }
 }

@@ -1,0 +1,60 @@
+package org.semisync.proxy.commit;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides, for position-probe mode, whether a COM_QUERY may have put a transaction into the binlog, without parsing
+ * SQL. Conservative: anything it does not recognise as read-only may write. Read-only are SELECT (without INTO),
+ * SHOW, DESCRIBE/DESC, EXPLAIN, USE, HELP, DO without a call, plain SET of session or user variables that neither
+ * call a function nor touch autocommit, and BEGIN/START TRANSACTION when no transaction was open (otherwise they
+ * commit it implicitly). A stored function called from a SELECT can write; such applications need tracking mode or
+ * must accept that those writes are not held (documented limit).
+ */
+public final class WriteClassifier {
+    private static final Set<String> READ_ONLY = Set.of("SHOW", "DESCRIBE", "DESC", "EXPLAIN", "USE", "HELP");
+    private static final Set<String> TRANSACTION_START = Set.of("BEGIN", "START");
+
+    private WriteClassifier() {}
+
+    /**
+     * Whether the query text may have written to the binlog.
+     *
+     * @param inTransactionBefore whether the session had a transaction open before the query (IN_TRANS in the
+     *     previous OK's status): then BEGIN commits it
+     */
+    public static boolean mayWrite(final String sql, final boolean inTransactionBefore) {
+        for (final String statement : SqlText.split(sql)) {
+            if (statementMayWrite(statement, inTransactionBefore)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean statementMayWrite(final String statement, final boolean inTransactionBefore) {
+        final List<String> words = SqlText.words(statement, 64);
+        if (words.isEmpty()) {
+            return false;
+        }
+        final String first = words.get(0);
+        if (READ_ONLY.contains(first)) {
+            return false;
+        }
+        if (first.equals("SELECT") || first.equals("(") || first.equals("WITH")) {
+            return words.contains("INTO") || words.contains(SqlText.EXECUTABLE_COMMENT);
+        }
+        if (TRANSACTION_START.contains(first)) {
+            return inTransactionBefore;
+        }
+        if (first.equals("SET")) {
+            return statement.indexOf('(') >= 0
+                    || words.contains("AUTOCOMMIT")
+                    || words.contains("@@AUTOCOMMIT")
+                    || words.contains("@@SESSION.AUTOCOMMIT")
+                    || words.contains("GLOBAL")
+                    || words.contains(SqlText.EXECUTABLE_COMMENT);
+        }
+        return true;
+    }
+}
