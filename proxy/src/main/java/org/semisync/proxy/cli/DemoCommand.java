@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.semisync.ack.AckTracker;
+import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.ack.SemiSyncStatus;
 import org.semisync.proxy.client.FrontendServer;
@@ -77,8 +78,12 @@ final class DemoCommand implements Callable<Integer> {
         final CountDownLatch stop = new CountDownLatch(1);
         final FrontendServer[] proxy = new FrontendServer[1];
         final PositionProbes[] probes = new PositionProbes[1];
-        final AckTracker tracker =
-                AckTracker.builder().settings(SemiSyncSettings.DEFAULTS).build().start();
+        final WaitWindow window = new WaitWindow();
+        final AckTracker tracker = AckTracker.builder()
+                .settings(SemiSyncSettings.DEFAULTS)
+                .releaseObserver(window)
+                .build()
+                .start();
         final Thread shutdown = new Thread(
                 () -> {
                     out.println("semisync-proxy demo: stopping");
@@ -128,22 +133,51 @@ final class DemoCommand implements Callable<Integer> {
         out.println("ready: listening on " + host + ":" + port + "   (Ctrl-C stops everything)");
         out.flush();
         final SessionCounters counters = proxy[0].counters();
-        while (!stop.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        long released = 0;
+        while (!stop.await(STATUS_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
             final SemiSyncStatus s = tracker.status();
-            final StringBuilder lag = new StringBuilder();
-            for (SemiSyncStatus.ReplicaView r : s.replicas()) {
-                lag.append(' ')
-                        .append(r.id())
-                        .append('@')
-                        .append(r.watermark())
-                        .append(" (")
-                        .append(r.acks())
-                        .append(" ACKs)");
-            }
-            out.printf(
-                    "  status: semi-sync %s, %d replicas:%s | %d clients open, %d accepted%n",
-                    s.on() ? "ON" : "OFF", s.clients(), lag, counters.open(), counters.accepted());
+            final WaitWindow.Summary waits = window.drain();
+            final long total = s.yesTx() + s.noTx();
+            out.println(statusLine(s, (total - released) / (double) STATUS_SECONDS, waits, counters));
+            released = total;
         }
         return 0;
+    }
+
+    private static final int STATUS_SECONDS = 5;
+
+    /** One live status line: semi-sync state, commit rate, commits held now, ACK waits, replicas and their lag. */
+    static String statusLine(
+            final SemiSyncStatus s,
+            final double commitsPerSecond,
+            final WaitWindow.Summary waits,
+            final SessionCounters counters) {
+        final StringBuilder line = new StringBuilder(160);
+        line.append(String.format(
+                "  status: semi-sync %s | %.0f commits/s | %d held now | ACK wait p50 %.2f ms p99 %.2f ms |",
+                s.on() ? "ON" : "OFF",
+                commitsPerSecond,
+                s.waitSessions(),
+                waits.p50Micros() / 1000.0,
+                waits.p99Micros() / 1000.0));
+        line.append(' ').append(s.clients()).append(" replicas");
+        for (SemiSyncStatus.ReplicaView r : s.replicas()) {
+            line.append(' ').append(r.id()).append(": ").append(lag(r.watermark(), s.newestCommitted()));
+        }
+        line.append(" | ").append(counters.open()).append(" clients");
+        return line.toString();
+    }
+
+    /** How far a replica's acknowledged position is behind the newest commit. */
+    private static String lag(final BinlogPosition acked, final BinlogPosition newest) {
+        if (acked == null || newest == null) {
+            return "no ACK yet";
+        }
+        if (acked.compareTo(newest) >= 0) {
+            return "up to date";
+        }
+        return acked.file().equals(newest.file())
+                ? (newest.offset() - acked.offset()) + " bytes behind"
+                : "behind by files (" + acked + ")";
     }
 }

@@ -229,7 +229,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private static final byte[] SESSION_TRACK = QueryBytes.lowerCase("session_track");
-    private static final byte[] SEMI_SYNC_NAME = QueryBytes.lowerCase("rpl_semi_sync_master");
+    private static final byte[] SEMI_SYNC_NAME = QueryBytes.lowerCase("rpl_semi_sync");
 
     /**
      * Answers a query about the semi-sync variables or counters with the proxy's values; returns false when the

@@ -34,10 +34,17 @@ public final class CommitGate {
     private static final Logger LOG = LoggerFactory.getLogger(CommitGate.class);
 
     /** What the gate knows about a command when it is sent; used when its response ends (probe mode). */
-    private record Command(boolean mayWrite, boolean single, boolean beginsTransaction) {}
+    /**
+     * @param mayWriteIfClosed whether it may commit when no transaction was open before it
+     * @param mayWriteIfOpen whether it may commit when a transaction was open (BEGIN, SET autocommit=1 commit it)
+     * @param single one statement (not a multi-statement text)
+     * @param beginsTransaction BEGIN / START TRANSACTION
+     */
+    private record Command(
+            boolean mayWriteIfClosed, boolean mayWriteIfOpen, boolean single, boolean beginsTransaction) {}
 
-    private static final Command READ = new Command(false, true, false);
-    private static final Command MAY_WRITE = new Command(true, true, false);
+    private static final Command READ = new Command(false, false, true, false);
+    private static final Command MAY_WRITE = new Command(true, true, true, false);
 
     /** A place in the outgoing queue that stays closed until the tracker releases the commit before it. */
     private static final class Barrier {
@@ -85,14 +92,18 @@ public final class CommitGate {
                                 packet.payload().readerIndex() + 1,
                                 packet.payload().readableBytes() - 1,
                                 StandardCharsets.UTF_8);
-                // whether a transaction is open is not known until the previous response has ended (pipelining),
-                // so classify as if one were: BEGIN then counts as a possible (implicit) commit
-                if (!WriteClassifier.mayWrite(sql, true)) {
+                // whether a transaction is open is known only when the previous response has ended (pipelining)
+                final boolean ifOpen = WriteClassifier.mayWrite(sql, true);
+                if (!ifOpen) {
                     yield READ;
                 }
                 final List<String> statements = SqlText.split(sql);
                 final String first = statements.isEmpty() ? "" : SqlText.firstWord(statements.get(0));
-                yield new Command(true, statements.size() == 1, first.equals("BEGIN") || first.equals("START"));
+                yield new Command(
+                        WriteClassifier.mayWrite(sql, false),
+                        true,
+                        statements.size() == 1,
+                        first.equals("BEGIN") || first.equals("START"));
             }
             // the statement text is not at hand; a prepared SELECT answers with a result set and is not held
             case Commands.COM_STMT_EXECUTE, Commands.COM_STMT_BULK_EXECUTE -> MAY_WRITE;
@@ -146,7 +157,10 @@ public final class CommitGate {
         transactionOpen = openAfter;
         final boolean wroteOk = responseWroteOk;
         responseWroteOk = false;
-        if (command == null || !command.mayWrite() || !wroteOk) {
+        final boolean mayWrite = openBefore
+                ? command != null && command.mayWriteIfOpen()
+                : command != null && command.mayWriteIfClosed();
+        if (!mayWrite || !wroteOk) {
             return null;
         }
         if (command.single() && (command.beginsTransaction() ? !openBefore : openAfter)) {
@@ -162,12 +176,14 @@ public final class CommitGate {
     /** Runs on the control pool's thread. */
     private void awaitProbed(final Barrier barrier, final BinlogPosition position, final Throwable failure) {
         if (failure != null) {
-            // without a position there is nothing to wait for: release, and say that the commit is unconfirmed
+            // Without a position the commit cannot be confirmed. Its OK must not reach the client as if it were
+            // (the master may be gone with the transaction unreplicated): close the connection, so the client knows
+            // the outcome is unknown, as after a master crash.
             LOG.warn(
-                    "commit-gate - binlog position probe failed, releasing an unconfirmed commit to {}: {}",
-                    client.remoteAddress(),
-                    failure.getMessage());
-            client.eventLoop().execute(() -> open(barrier));
+                    "commit-gate - binlog position probe failed ({}); closing {}: its commit is not confirmed",
+                    failure.getMessage(),
+                    client.remoteAddress());
+            client.eventLoop().execute(client::close);
             return;
         }
         tracker.awaitPosition(position, client.eventLoop(), (outcome, waited) -> open(barrier));

@@ -1,13 +1,16 @@
 package org.semisync.proxy.commit;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Decides, for position-probe mode, whether a COM_QUERY may have put a transaction into the binlog, without parsing
  * SQL. Conservative: anything it does not recognise as read-only may write. Read-only are SELECT (without INTO),
- * SHOW, DESCRIBE/DESC, EXPLAIN, USE, HELP, DO without a call, plain SET of session or user variables that neither
- * call a function nor touch autocommit, and BEGIN/START TRANSACTION when no transaction was open (otherwise they
+ * SHOW, DESCRIBE/DESC, EXPLAIN, USE, HELP, DO without a call, plain SET of session or user variables that call no
+ * function but read-only built-ins and do not turn autocommit on inside a transaction, and BEGIN/START TRANSACTION when no transaction was open (otherwise they
  * commit it implicitly). A stored function called from a SELECT can write; such applications need tracking mode or
  * must accept that those writes are not held (documented limit).
  */
@@ -15,7 +18,46 @@ public final class WriteClassifier {
     private static final Set<String> READ_ONLY = Set.of("SHOW", "DESCRIBE", "DESC", "EXPLAIN", "USE", "HELP");
     private static final Set<String> TRANSACTION_START = Set.of("BEGIN", "START");
 
+    /**
+     * Functions drivers call in their connect-time SET statements; they read only. Any other call in a SET may be a
+     * stored function that writes.
+     */
+    private static final Set<String> BUILT_INS = Set.of(
+            "CONCAT",
+            "CONCAT_WS",
+            "IF",
+            "IFNULL",
+            "COALESCE",
+            "NULLIF",
+            "REPLACE",
+            "FIND_IN_SET",
+            "LOWER",
+            "UPPER",
+            "CAST",
+            "CONVERT",
+            "LEAST",
+            "GREATEST",
+            "NOW",
+            "DATABASE",
+            "CHAR",
+            "TRIM",
+            "SUBSTRING",
+            "LENGTH");
+
+    private static final Pattern CALL = Pattern.compile("([A-Za-z_][A-Za-z0-9_$.]*)\\s*\\(");
+
     private WriteClassifier() {}
+
+    /** Whether every function call in {@code statement} (a name before "(") is a read-only built-in. */
+    private static boolean callsOnlyBuiltIns(final String statement) {
+        final Matcher m = CALL.matcher(statement);
+        while (m.find()) {
+            if (!BUILT_INS.contains(m.group(1).toUpperCase(Locale.ROOT))) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /**
      * Whether the query text may have written to the binlog.
@@ -48,10 +90,11 @@ public final class WriteClassifier {
             return inTransactionBefore;
         }
         if (first.equals("SET")) {
-            return statement.indexOf('(') >= 0
-                    || words.contains("AUTOCOMMIT")
+            final boolean autocommit = words.contains("AUTOCOMMIT")
                     || words.contains("@@AUTOCOMMIT")
-                    || words.contains("@@SESSION.AUTOCOMMIT")
+                    || words.contains("@@SESSION.AUTOCOMMIT");
+            return (autocommit && inTransactionBefore)
+                    || !callsOnlyBuiltIns(statement)
                     || words.contains("GLOBAL")
                     || words.contains(SqlText.EXECUTABLE_COMMENT);
         }

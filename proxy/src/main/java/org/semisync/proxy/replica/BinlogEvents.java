@@ -14,6 +14,9 @@ final class BinlogEvents {
     static final int FORMAT_DESCRIPTION = 15;
     static final int XID = 16;
     static final int HEARTBEAT = 27;
+    /** Ends the prepared part of an XA transaction (MariaDB 10.5+ and MySQL binlog XA PREPARE separately). */
+    static final int XA_PREPARE = 38;
+
     static final int MARIADB_GTID = 162;
 
     /** Synthesised by the server for the dump (fake Rotate, fake GTID list): does not move the position. */

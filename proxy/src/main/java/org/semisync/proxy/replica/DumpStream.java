@@ -201,7 +201,7 @@ public final class DumpStream {
             final int flags2 = payload.getUnsignedByte(body + 12);
             gtid = new MariaDbGtid(domain, payload.getUnsignedIntLE(base + BinlogEvents.SERVER_ID_OFFSET), seq);
             standalone = (flags2 & BinlogEvents.FL_STANDALONE) != 0;
-        } else if (type == BinlogEvents.XID) {
+        } else if (type == BinlogEvents.XID || type == BinlogEvents.XA_PREPARE) {
             ends = true;
         } else if (type == BinlogEvents.QUERY) {
             ends = standalone || isCommit(payload, body, bodyLength);
@@ -244,6 +244,7 @@ public final class DumpStream {
         return crc.getValue() == payload.getUnsignedIntLE(start + size - BinlogEvents.CRC_SIZE);
     }
 
+    /** Whether a Query event's statement is COMMIT, or XA COMMIT / XA ROLLBACK of a prepared XA transaction. */
     private boolean isCommit(final ByteBuf payload, final int body, final int bodyLength) {
         // Query event: thread id (4), exec time (4), db length (1), error code (2), status vars length (2), status
         // vars, db name + NUL, statement text
@@ -251,7 +252,15 @@ public final class DumpStream {
         final int statusLength = payload.getUnsignedShortLE(body + 11);
         final int text = body + 13 + statusLength + dbLength + 1;
         final int textLength = body + bodyLength - checksumSize - text;
-        return textLength == 6 && "COMMIT".equalsIgnoreCase(payload.toString(text, 6, StandardCharsets.US_ASCII));
+        if (textLength == 6) {
+            return "COMMIT".equalsIgnoreCase(payload.toString(text, 6, StandardCharsets.US_ASCII));
+        }
+        if (textLength < 9) {
+            return false;
+        }
+        final String head = payload.toString(text, Math.min(textLength, 11), StandardCharsets.US_ASCII)
+                .toUpperCase(java.util.Locale.ROOT);
+        return head.startsWith("XA COMMIT") || head.startsWith("XA ROLLBACK");
     }
 
     /**

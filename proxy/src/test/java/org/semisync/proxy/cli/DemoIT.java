@@ -58,18 +58,37 @@ class DemoIT {
             while ((line = out.readLine()) != null) {
                 if (line.startsWith("  status:")) {
                     status = line;
-                    if (line.contains("semi-sync ON, 2 replicas")) {
+                    if (line.contains("semi-sync ON") && line.contains("| 2 replicas")) {
                         break;
                     }
                 }
             }
-            assertThat(status).as("a status line with both replicas connected").contains("semi-sync ON, 2 replicas");
+            assertThat(status).as("a status line with both replicas connected").contains("| 2 replicas");
+            assertThat(lines).anyMatch(l -> l.startsWith("commit detection: position_probe"));
             try (Connection c = DriverManager.getConnection(
                             "jdbc:mariadb://127.0.0.1:" + port + "/app", "app", "app_pass");
                     ResultSet rs = c.createStatement().executeQuery("SELECT VERSION()")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).startsWith("10.2.11");
+                c.createStatement().execute("CREATE TABLE demo_check (id INT PRIMARY KEY)");
+                for (int i = 0; i < 10; i++) {
+                    c.createStatement().execute("INSERT INTO demo_check VALUES (" + i + ")");
+                }
             }
+            // the commits were held for ACKs: the status line counts them
+            String counted = null;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("  status:")
+                        && Pattern.compile("\\| [1-9]\\d* commits/s")
+                                .matcher(line)
+                                .find()) {
+                    counted = line;
+                    break;
+                }
+            }
+            assertThat(counted)
+                    .as("a status line counting the acknowledged commits")
+                    .contains("ACK wait p50");
         } finally {
             demo.destroy(); // SIGTERM, as Ctrl-C would
             assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();

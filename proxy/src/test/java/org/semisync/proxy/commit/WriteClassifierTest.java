@@ -23,6 +23,9 @@ class WriteClassifierTest {
                 "SET NAMES utf8mb4",
                 "SET time_zone='+00:00'",
                 "SET @a = 5",
+                "SET autocommit=1",
+                "set autocommit=1, session_track_schema=1, session_track_system_variables ="
+                        + " CONCAT(@@global.session_track_system_variables,',tx_isolation')",
                 "SELECT 1; SELECT 2;",
                 "BEGIN",
                 "START TRANSACTION READ ONLY",
@@ -49,9 +52,7 @@ class WriteClassifierTest {
                 "SELECT a INTO OUTFILE '/tmp/x' FROM t",
                 "SELECT 1 INTO @x",
                 "/*!40101 INSERT INTO t VALUES (1) */",
-                "SET autocommit=1",
-                "SET @@autocommit = 1",
-                "SET session_track_system_variables = CONCAT(@@global.session_track_system_variables,',tx_isolation')",
+                "SET @x = my_writing_function(1)",
                 "SET GLOBAL read_only = 0",
                 "TRUNCATE t",
                 "something unknown",
@@ -66,6 +67,8 @@ class WriteClassifierTest {
         assertThat(WriteClassifier.mayWrite("BEGIN", true)).isTrue();
         assertThat(WriteClassifier.mayWrite("START TRANSACTION", true)).isTrue();
         assertThat(WriteClassifier.mayWrite("SELECT 1", true)).isFalse();
+        assertThat(WriteClassifier.mayWrite("SET autocommit=1", true)).isTrue();
+        assertThat(WriteClassifier.mayWrite("SET @@autocommit = 1", true)).isTrue();
     }
 
     @Test
