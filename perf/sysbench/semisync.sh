@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proxy semi-sync vs the master's native semi-sync (AFTER_COMMIT, AFTER_SYNC), Debian MariaDB 10.11, two replicas.
-#   perf/sysbench/semisync.sh [--seconds 15] [--threads "1 8 32 64"] [--tests "oltp_insert oltp_write_only"]
+#   perf/sysbench/semisync.sh [--seconds 15] [--threads "1 8 32 64"] [--tests "oltp_insert oltp_write_only"] [--passes 2]
 # Each cell runs the three configurations back to back (interleaved); raw outputs, counters and RESULTS.md go to
 # perf/results/semisync/.
 set -euo pipefail
@@ -9,12 +9,14 @@ source "$(dirname "$0")/lib.sh"
 SECONDS_PER_CELL=15
 THREADS="1 8"
 TESTS="oltp_insert oltp_write_only"
+PASSES=1
 while [ $# -gt 0 ]; do
   case $1 in
     --seconds) SECONDS_PER_CELL=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --tests) TESTS=$2; shift 2 ;;
-    *) echo "usage: $0 [--seconds N] [--threads LIST] [--tests LIST]" >&2; exit 2 ;;
+    --passes) PASSES=$2; shift 2 ;;
+    *) echo "usage: $0 [--seconds N] [--threads LIST] [--tests LIST] [--passes N]" >&2; exit 2 ;;
   esac
 done
 
@@ -62,6 +64,7 @@ configure() {   # configure native_after_commit|native_after_sync|proxy -> sets 
   esac
 }
 
+for pass in $(seq 1 "$PASSES"); do
 for test in $TESTS; do
   for threads in $THREADS; do
     for config in native_after_commit proxy native_after_sync; do
@@ -72,7 +75,7 @@ for test in $TESTS; do
       else
         y0=$(native_counter Rpl_semi_sync_master_yes_tx); n0=$(native_counter Rpl_semi_sync_master_no_tx)
       fi
-      file="$OUT/${test}_t${threads}_${config}_run1.txt"
+      file="$OUT/${test}_t${threads}_${config}_run${pass}.txt"
       sb "$test" "$TARGET_PORT" "$threads" "$SECONDS_PER_CELL" "$file"
       if [ "$config" = proxy ]; then
         y1=$(proxy_counter semisync_master_yes_tx_total); n1=$(proxy_counter semisync_master_no_tx_total)
@@ -80,15 +83,16 @@ for test in $TESTS; do
         y1=$(native_counter Rpl_semi_sync_master_yes_tx); n1=$(native_counter Rpl_semi_sync_master_no_tx)
       fi
       echo "semi-sync yes_tx +$((y1 - y0)) no_tx +$((n1 - n0))" >>"$file"
-      echo "perf: $test t=$threads $config: $(grep -E 'transactions:' "$file" | xargs) yes_tx +$((y1 - y0)) no_tx +$((n1 - n0))"
+      echo "perf: pass $pass $test t=$threads $config: $(grep -E 'transactions:' "$file" | xargs) yes_tx +$((y1 - y0)) no_tx +$((n1 - n0))"
     done
   done
+done
 done
 {
   echo "# Semi-sync: proxy vs native (MariaDB 10.11 master, 2 replicas)"
   echo
   echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(/usr/sbin/mariadbd --version | awk '{print $3}'),"
-  echo "$(sysbench --version), ${SECONDS_PER_CELL}s per cell, configurations interleaved per cell. Raw files (with"
+  echo "$(sysbench --version), ${SECONDS_PER_CELL}s per cell, $PASSES passes, configurations interleaved per cell. Raw files (with"
   echo "the yes_tx/no_tx increase of each run) beside this one."
   echo
   python3 "$PERF_ROOT/sysbench/summarize.py" "$OUT" native_after_commit proxy native_after_sync

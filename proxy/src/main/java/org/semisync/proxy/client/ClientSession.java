@@ -308,6 +308,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         user = HandshakeResponse.user(payload);
+        // what both sides agreed on: shapes the packets the proxy writes or parses itself
+        clientCapabilities = clientCaps & greeting.capabilities();
         final boolean masterTls = Capabilities.has(greeting.capabilities(), Capabilities.CLIENT_SSL);
         long toMaster = clientCaps & ~Capabilities.FRAMING_CHANGING;
         if (clientTls && masterTls) {

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.Gtid;
@@ -183,7 +184,11 @@ public final class CommitGate {
                     "commit-gate - binlog position probe failed ({}); closing {}: its commit is not confirmed",
                     failure.getMessage(),
                     client.remoteAddress());
-            client.eventLoop().execute(client::close);
+            try {
+                client.eventLoop().execute(client::close);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("commit-gate - {} is already gone with its event loop", client.remoteAddress());
+            }
             return;
         }
         tracker.awaitPosition(position, client.eventLoop(), (outcome, waited) -> open(barrier));

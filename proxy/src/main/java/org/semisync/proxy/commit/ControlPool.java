@@ -96,14 +96,14 @@ public final class ControlPool implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdown();
+        // a probe blocked on a dead master must not hold the shutdown up: interrupt it
+        executor.shutdownNow();
         try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
+            if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+                LOG.warn("ControlPool: control threads did not stop within 2 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            executor.shutdownNow();
         }
         dataSource.close();
     }

@@ -17,7 +17,8 @@ public final class ResultSetWriter {
     private ResultSetWriter() {}
 
     /**
-     * The packets of a result set answering a command that had sequence id {@code commandSequence}.
+     * The packets of a result set answering a command that had sequence id {@code commandSequence}, shaped by the
+     * capabilities both sides negotiated.
      *
      * @param rows each row has one value per column; {@code null} is SQL NULL
      */
@@ -28,6 +29,8 @@ public final class ResultSetWriter {
             final List<String> columns,
             final List<List<String>> rows) {
         final boolean deprecateEof = Capabilities.has(clientCapabilities, Capabilities.CLIENT_DEPRECATE_EOF);
+        final boolean extendedTypeInfo =
+                Capabilities.has(clientCapabilities, Capabilities.MARIADB_CLIENT_EXTENDED_TYPE_INFO);
         final List<Packet> out = new ArrayList<>(columns.size() + rows.size() + 3);
         int seq = commandSequence + 1;
         final ByteBuf count = alloc.buffer(9);
@@ -41,6 +44,9 @@ public final class ResultSetWriter {
             LenEnc.writeString(def, "");
             LenEnc.writeString(def, column);
             LenEnc.writeString(def, column);
+            if (extendedTypeInfo) {
+                def.writeByte(0); // MariaDB's extended type information: none
+            }
             def.writeByte(0x0C)
                     .writeShortLE(UTF8_GENERAL_CI)
                     .writeIntLE(1024)

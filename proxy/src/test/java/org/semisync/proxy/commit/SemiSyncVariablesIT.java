@@ -54,8 +54,7 @@ class SemiSyncVariablesIT {
 
             // wait_for_slave_count = 2 with one replica stopped: held until the timeout; with both: not held
             s.execute("SET GLOBAL rpl_semi_sync_master_wait_for_slave_count = 2");
-            assertThat(cluster.proxy().tracker().status().settings().waitForSlaveCount())
-                    .isEqualTo(2);
+            SemiSyncTopology.awaitStatus(cluster.proxy(), st -> st.settings().waitForSlaveCount() == 2);
             r2.execute("STOP SLAVE IO_THREAD");
             SemiSyncTopology.awaitStatus(cluster.proxy(), st -> st.clients() == 1);
             assertThat(timedInsert(s, 1)).isBetween(TIMEOUT, TIMEOUT + 500);

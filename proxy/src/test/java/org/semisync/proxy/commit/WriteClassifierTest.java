@@ -26,6 +26,10 @@ class WriteClassifierTest {
                 "SET autocommit=1",
                 "set autocommit=1, session_track_schema=1, session_track_system_variables ="
                         + " CONCAT(@@global.session_track_system_variables,',tx_isolation')",
+                // MariaDB Connector/J 3.5 on connect (10.2.11)
+                "set sql_mode=CONCAT(@@sql_mode,',STRICT_TRANS_TABLES'),session_track_system_variables="
+                        + "CONCAT('autocommit,tx_isolation',IF(LOCATE('*',@@session_track_system_variables)>0 OR"
+                        + " FIND_IN_SET('last_gtid',LOWER(REPLACE(@@session_track_system_variables,' ',''))),'',''))",
                 "SELECT 1; SELECT 2;",
                 "BEGIN",
                 "START TRANSACTION READ ONLY",
