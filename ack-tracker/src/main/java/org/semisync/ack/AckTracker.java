@@ -100,6 +100,15 @@ public final class AckTracker implements AutoCloseable {
         publish(TrackerEvent.Type.ACK, position, null, replicaId, null, null, null);
     }
 
+    /**
+     * Extends the replica's acknowledged position to {@code position} without an ACK packet: the relay knows that
+     * nothing between the replica's last ACK and {@code position} belongs to a transaction (checkpoint, GTID list,
+     * the next file's first events). Not counted in get_ack.
+     */
+    public void cover(final String replicaId, final BinlogPosition position) {
+        publish(TrackerEvent.Type.COVER, position, null, replicaId, null, null, null);
+    }
+
     /** A semi-sync replica started a dump at {@code start}; like the plugin, that counts as its first ACK. */
     public void replicaConnected(final String replicaId, final BinlogPosition start) {
         publish(TrackerEvent.Type.REPLICA_CONNECTED, start, null, replicaId, null, null, null);
@@ -117,6 +126,22 @@ public final class AckTracker implements AutoCloseable {
      */
     public void configure(final SemiSyncSettings next) {
         publish(TrackerEvent.Type.CONFIGURE, null, null, null, null, null, java.util.Objects.requireNonNull(next));
+    }
+
+    /**
+     * {@link #configure(SemiSyncSettings)}, then runs {@code applied} on {@code executor} once the new settings are in
+     * force and visible in {@link #status()} (so a {@code SET GLOBAL} can answer OK only then).
+     */
+    public void configure(final SemiSyncSettings next, final Executor executor, final Runnable applied) {
+        java.util.Objects.requireNonNull(applied);
+        publish(
+                TrackerEvent.Type.CONFIGURE,
+                null,
+                null,
+                null,
+                executor,
+                (outcome, waited) -> applied.run(),
+                java.util.Objects.requireNonNull(next));
     }
 
     /** The status variables, consistent as of the last processed batch of inputs. */
@@ -208,9 +233,15 @@ public final class AckTracker implements AutoCloseable {
                     case AWAIT_GTID -> state.awaitGtid(now, e.gtid, e.executor, e.listener);
                     case COMMITTED -> state.transactionCommitted(now, e.gtid, e.position);
                     case ACK -> state.ack(now, e.replicaId, e.position);
+                    case COVER -> state.ack(now, e.replicaId, e.position, false);
                     case REPLICA_CONNECTED -> state.replicaConnected(now, e.replicaId, e.position);
                     case REPLICA_DISCONNECTED -> state.replicaDisconnected(now, e.replicaId);
-                    case CONFIGURE -> state.configure(now, e.settings);
+                    case CONFIGURE -> {
+                        state.configure(now, e.settings);
+                        if (e.listener != null) {
+                            state.notifyAfterPublish(e.executor, e.listener);
+                        }
+                    }
                     case SHUTDOWN -> {
                         state.shutdown(now);
                         // publish the final counters before close() returns, so status() after close() is exact

@@ -9,6 +9,7 @@ final class TrackerEvent {
         AWAIT_GTID,
         COMMITTED,
         ACK,
+        COVER,
         REPLICA_CONNECTED,
         REPLICA_DISCONNECTED,
         CONFIGURE,

@@ -158,8 +158,19 @@ final class TrackerState {
     }
 
     void ack(final long now, final String replicaId, final BinlogPosition position) {
+        ack(now, replicaId, position, true);
+    }
+
+    /**
+     * @param packet an ACK packet from the replica (counted); false for an extension of the replica's last ACK over
+     *     events that hold no transaction (moves the watermark only)
+     */
+    void ack(final long now, final String replicaId, final BinlogPosition position, final boolean packet) {
         clock(now);
-        getAck++;
+        if (packet) {
+            getAck++;
+        }
+        final int counted = packet ? 1 : 0;
         final SemiSyncStatus.ReplicaView replica = replicas.get(replicaId);
         if (replica == null) {
             LOG.debug("ack-tracker - ACK {} from unknown replica {} ignored", position, replicaId);
@@ -168,11 +179,14 @@ final class TrackerState {
         if (replica.watermark() != null && position.compareTo(replica.watermark()) <= 0) {
             // an ACK that does not advance (duplicate or backwards) is counted but changes nothing
             replicas.put(
-                    replicaId, new SemiSyncStatus.ReplicaView(replicaId, replica.watermark(), replica.acks() + 1, now));
+                    replicaId,
+                    new SemiSyncStatus.ReplicaView(replicaId, replica.watermark(), replica.acks() + counted, now));
             return;
         }
-        netWaits++;
-        replicas.put(replicaId, new SemiSyncStatus.ReplicaView(replicaId, position, replica.acks() + 1, now));
+        if (packet) {
+            netWaits++;
+        }
+        replicas.put(replicaId, new SemiSyncStatus.ReplicaView(replicaId, position, replica.acks() + counted, now));
         quorumChanged(now);
     }
 
@@ -354,6 +368,17 @@ final class TrackerState {
      */
     void deferCallbacks() {
         deferCallbacks = true;
+    }
+
+    /** Calls {@code listener} (outcome DISABLED, not a commit) with the next dispatch of release callbacks. */
+    void notifyAfterPublish(final Executor executor, final CommitListener listener) {
+        final Runnable callback = () -> listener.released(ReleaseOutcome.DISABLED, 0);
+        if (deferCallbacks) {
+            deferred.add(executor);
+            deferred.add(callback);
+        } else {
+            dispatch(executor, callback);
+        }
     }
 
     /** Runs the callbacks held back since the last call. */

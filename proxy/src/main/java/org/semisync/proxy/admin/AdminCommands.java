@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.ack.SemiSyncVariables;
@@ -79,40 +81,50 @@ public final class AdminCommands {
         return ResultSetWriter.write(alloc, sequence, clientCapabilities, select.expressions(), List.of(row));
     }
 
-    /** Applies a SET GLOBAL for an account the master says has SUPER ({@code hasSuper}); OK or ERR. */
-    public Packet set(
+    /**
+     * Applies a SET GLOBAL for an account the master says has SUPER ({@code hasSuper}); {@code answer} gets the OK
+     * (once the tracker applied the new value, on {@code executor}) or the ERR.
+     */
+    public void set(
             final AdminStatement.SetVariable set,
             final boolean hasSuper,
             final String user,
             final int sequence,
-            final ByteBufAllocator alloc) {
+            final ByteBufAllocator alloc,
+            final Executor executor,
+            final Consumer<Packet> answer) {
         if (!hasSuper) {
-            return error(
+            answer.accept(error(
                     alloc,
                     sequence,
                     ER_SPECIFIC_ACCESS_DENIED,
-                    "Access denied; you need (at least one of) the SUPER privilege(s) for this operation");
+                    "Access denied; you need (at least one of) the SUPER privilege(s) for this operation"));
+            return;
         }
         if (!SemiSyncVariables.NAMES.contains(set.name())) {
-            return ProxyVariables.variables(SemiSyncSettings.DEFAULTS).containsKey(set.name())
-                    ? error(
-                            alloc,
-                            sequence,
-                            ER_INCORRECT_GLOBAL_LOCAL_VAR,
-                            "Variable '" + set.name() + "' is a read only variable on semisync-proxy")
-                    : error(
-                            alloc,
-                            sequence,
-                            ER_UNKNOWN_SYSTEM_VARIABLE,
-                            "Unknown system variable '" + set.name() + "'");
+            answer.accept(
+                    ProxyVariables.variables(SemiSyncSettings.DEFAULTS).containsKey(set.name())
+                            ? error(
+                                    alloc,
+                                    sequence,
+                                    ER_INCORRECT_GLOBAL_LOCAL_VAR,
+                                    "Variable '" + set.name() + "' is a read only variable on semisync-proxy")
+                            : error(
+                                    alloc,
+                                    sequence,
+                                    ER_UNKNOWN_SYSTEM_VARIABLE,
+                                    "Unknown system variable '" + set.name() + "'"));
+            return;
         }
+        final SemiSyncSettings next;
         try {
-            tracker.configure(SemiSyncVariables.set(tracker.status().settings(), set.name(), set.value()));
+            next = SemiSyncVariables.set(tracker.status().settings(), set.name(), set.value());
         } catch (IllegalArgumentException e) {
-            return error(alloc, sequence, ER_WRONG_VALUE_FOR_VAR, e.getMessage());
+            answer.accept(error(alloc, sequence, ER_WRONG_VALUE_FOR_VAR, e.getMessage()));
+            return;
         }
-        LOG.info("admin - '{}' set {} = {}", user, set.name(), set.value());
-        return ResultSetWriter.ok(alloc, sequence);
+        LOG.info("admin - '{}' sets {} = {}", user, set.name(), set.value());
+        tracker.configure(next, executor, () -> answer.accept(ResultSetWriter.ok(alloc, sequence)));
     }
 
     private static Packet error(

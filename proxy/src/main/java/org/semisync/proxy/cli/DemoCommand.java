@@ -9,7 +9,9 @@ import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.ack.SemiSyncStatus;
+import org.semisync.proxy.binlog.RelayHub;
 import org.semisync.proxy.client.FrontendServer;
+import org.semisync.proxy.client.SemiSyncServices;
 import org.semisync.proxy.client.SessionCounters;
 import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.HostPort;
@@ -78,6 +80,7 @@ final class DemoCommand implements Callable<Integer> {
         final CountDownLatch stop = new CountDownLatch(1);
         final FrontendServer[] proxy = new FrontendServer[1];
         final PositionProbes[] probes = new PositionProbes[1];
+        final RelayHub[] relay = new RelayHub[1];
         final WaitWindow window = new WaitWindow();
         final AckTracker tracker = AckTracker.builder()
                 .settings(SemiSyncSettings.DEFAULTS)
@@ -90,6 +93,9 @@ final class DemoCommand implements Callable<Integer> {
                     replicaServers.forEach(EmbeddedMariaDb::close);
                     if (proxy[0] != null) {
                         proxy[0].close();
+                    }
+                    if (relay[0] != null) {
+                        relay[0].close();
                     }
                     tracker.close();
                     if (probes[0] != null) {
@@ -108,7 +114,9 @@ final class DemoCommand implements Callable<Integer> {
                 .replicationPassword(EmbeddedMariaDb.REPL_PASSWORD)
                 .build();
         probes[0] = RunCommand.positionProbes(config);
-        proxy[0] = FrontendServer.start(config, TlsContexts.create(config), tracker, probes[0]);
+        relay[0] = RunCommand.relay(config, tracker);
+        proxy[0] = FrontendServer.start(
+                config, TlsContexts.create(config), new SemiSyncServices(tracker, probes[0], relay[0]));
         final int port = proxy[0].localAddress().getPort();
         final String start = master.queryString("SELECT @@gtid_binlog_pos");
         for (EmbeddedMariaDb replica : replicaServers) {

@@ -14,7 +14,9 @@ import java.util.concurrent.TimeoutException;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.SemiSyncMetrics;
 import org.semisync.ack.SemiSyncSettings;
+import org.semisync.proxy.binlog.RelayHub;
 import org.semisync.proxy.client.FrontendServer;
+import org.semisync.proxy.client.SemiSyncServices;
 import org.semisync.proxy.commit.DetectionMode;
 import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.HostPort;
@@ -141,12 +143,20 @@ final class RunCommand implements Callable<Integer> {
         tracker.start();
         final MetricsServer metricsServer = cfg.metrics() == null ? null : MetricsServer.start(cfg.metrics(), registry);
         final PositionProbes probes = positionProbes(cfg);
-        final FrontendServer server = FrontendServer.start(cfg, tls, tracker, probes);
+        final RelayHub relay = relay(cfg, tracker);
+        final FrontendServer server = FrontendServer.start(cfg, tls, new SemiSyncServices(tracker, probes, relay));
+        if (probes == null) {
+            System.err.println("warning: no --replication-user: commits on masters or clients without GTID tracking"
+                    + " (MariaDB < 10.2.16, MySQL 5.6, clients without CLIENT_SESSION_TRACK) are not held");
+        }
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             server.close();
                             tracker.close();
+                            if (relay != null) {
+                                relay.close();
+                            }
                             if (probes != null) {
                                 probes.close();
                             }
@@ -164,12 +174,10 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * The control connections for position-probe mode, after checking that they work and showing which mode the
-     * master needs; null (with a warning) without --replication-user.
+     * master needs; null without --replication-user.
      */
     static PositionProbes positionProbes(final ProxyConfig cfg) throws InterruptedException {
         if (cfg.replicationUser() == null) {
-            System.err.println("warning: no --replication-user: commits on masters or clients without GTID tracking"
-                    + " (MariaDB < 10.2.16, MySQL 5.6, clients without CLIENT_SESSION_TRACK) are not held");
             return null;
         }
         final PositionProbes probes = PositionProbes.connect(
@@ -189,6 +197,26 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static final int CONTROL_CONNECTIONS = 2;
+
+    /**
+     * The shared binlog relay (one tail from the master, one ring for every replica); null without
+     * --replication-user (then every replica gets the master's own dump, relayed).
+     */
+    static RelayHub relay(final ProxyConfig cfg, final AckTracker tracker) {
+        if (cfg.replicationUser() == null) {
+            return null;
+        }
+        final long serverId = cfg.serverId() != 0
+                ? cfg.serverId()
+                : 4_000_000_000L + cfg.listen().port() % 100_000;
+        try {
+            return RelayHub.start(
+                    cfg.master(), cfg.replicationUser(), cfg.replicationPassword(), serverId, cfg.ringSize(), tracker);
+        } catch (java.io.IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            throw new IllegalStateException("binlog tail from master " + cfg.master() + " as " + cfg.replicationUser()
+                    + " failed (it needs REPLICATION SLAVE): " + rootMessage(e));
+        }
+    }
 
     private static String rootMessage(final Throwable t) {
         Throwable root = t;

@@ -15,8 +15,10 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.semisync.ack.AckTracker;
+import org.semisync.ack.BinlogPosition;
 import org.semisync.proxy.admin.AdminCommands;
 import org.semisync.proxy.admin.AdminStatement;
+import org.semisync.proxy.binlog.RelayHub;
 import org.semisync.proxy.commit.CommitGate;
 import org.semisync.proxy.commit.DetectionMode;
 import org.semisync.proxy.commit.PositionProbes;
@@ -34,6 +36,7 @@ import org.semisync.proxy.protocol.Packets;
 import org.semisync.proxy.protocol.QueryBytes;
 import org.semisync.proxy.replica.DumpStream;
 import org.semisync.proxy.replica.ReplicationCommands;
+import org.semisync.proxy.replica.RingFeed;
 import org.semisync.proxy.tls.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +81,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private AdminStatement.SetVariable pendingSet;
     private int pendingSetSequence;
     private DumpStream dump;
+    /** The shared relay; null when every replica's dump is the master's own. */
+    private final RelayHub relay;
+    /** Serves this replica's dump from the ring once it joined; null while the master serves it. */
+    private RingFeed feed;
+
     private CommitGate gate;
     private long clientCapabilities;
     /** The OK that ends authentication, held while the proxy turns on GTID tracking for the session. */
@@ -103,12 +111,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             final TlsContexts tls,
             final SessionCounters counters,
             final Transport transport,
-            final AckTracker tracker,
-            final PositionProbes probes) {
+            final SemiSyncServices services) {
+        final AckTracker tracker = services.tracker();
         this.transport = transport;
-        this.probes = probes;
+        this.probes = services.probes();
+        this.relay = services.relay();
         this.admin = tracker == null ? null : new AdminCommands(tracker, probes);
-        this.replication = tracker == null ? null : new ReplicationCommands(tracker);
+        this.replication = tracker == null ? null : new ReplicationCommands(tracker, relay);
         this.tracker = tracker;
         this.config = config;
         this.tls = tls;
@@ -264,16 +273,37 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         privilegeCheck = null;
         state = State.COMMAND;
-        final Packet answer;
-        if (result.error() != null) {
-            answer = result.error().toPacket(client.alloc(), pendingSetSequence + 1);
-        } else {
-            final boolean hasSuper = !result.firstColumn().isEmpty()
-                    && !"0".equals(result.firstColumn().get(0));
-            answer = admin.set(pendingSet, hasSuper, user, pendingSetSequence, client.alloc());
-        }
+        final AdminStatement.SetVariable set = pendingSet;
         pendingSet = null;
-        client.writeAndFlush(answer);
+        if (result.error() != null) {
+            client.writeAndFlush(result.error().toPacket(client.alloc(), pendingSetSequence + 1));
+            return;
+        }
+        final boolean hasSuper = !result.firstColumn().isEmpty()
+                && !"0".equals(result.firstColumn().get(0));
+        admin.set(set, hasSuper, user, pendingSetSequence, client.alloc(), client.eventLoop(), client::writeAndFlush);
+    }
+
+    /** A packet of the master's own dump for this replica, until the replica can join the shared ring. */
+    private void relayDump(final Packet packet) {
+        if (feed != null) {
+            return; // in flight when the ring took over: the ring has it too
+        }
+        dump.fromMaster(packet.retain()).forEach(client::write);
+        if (relay == null || !dump.joinable()) {
+            return;
+        }
+        final BinlogPosition at = dump.position();
+        final long sequence = relay.joinAt(at.file(), at.offset(), dump.gtidMode());
+        if (sequence < 0) {
+            return;
+        }
+        client.flush();
+        feed = new RingFeed(relay, dump, client, sequence);
+        relay.servedFromRing(greeting.connectionId(), client);
+        // the master's dump for this replica is no longer needed: one dump (the tail) serves every replica
+        backend.close();
+        feed.start();
     }
 
     /** During a dump the replica sends only ACKs (semi-sync) or COM_QUIT; they are not for the master. */
@@ -356,8 +386,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx) {
-        if (backend == null) {
-            return;
+        if (backend == null || feed != null) {
+            return; // with the ring serving the dump, the replica's ACKs are read whatever the closed master side does
         }
         backend.flush();
         if (state == State.COMMAND) {
@@ -370,6 +400,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
         if (backend == null || state == State.CLOSED) {
+            return;
+        }
+        if (feed != null) {
+            if (client.isWritable()) {
+                feed.drain();
+            }
             return;
         }
         if (state == State.COMMAND) {
@@ -387,7 +423,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 case COMMAND -> {
                     lastFromClient = false;
                     if (dump != null) {
-                        dump.fromMaster(packet.retain()).forEach(client::write);
+                        relayDump(packet);
                     } else if (gate == null || !gate.onResponse(packet)) {
                         if (reapplyTracking && gate.responseComplete() && packet.isOk()) {
                             // the client changed the tracked variables (drivers do on connect): add ours again
@@ -534,6 +570,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     void backendWritabilityChanged() {
+        if (feed != null) {
+            return;
+        }
         if (state == State.COMMAND) {
             client.config().setAutoRead(backend.isWritable());
         } else if (backend.isWritable() && state != State.CLOSED) {
@@ -542,7 +581,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     void backendClosed(final Throwable cause) {
-        if (state == State.CLOSED) {
+        if (state == State.CLOSED || feed != null) {
             return;
         }
         final String reason = cause == null ? "closed the connection" : rootMessage(cause);
@@ -561,6 +600,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(final ChannelHandlerContext ctx) {
         counters.clientClosed();
         state = State.CLOSED;
+        if (feed != null) {
+            feed.stop();
+        }
         if (dump != null) {
             dump.closed();
             dump = null;

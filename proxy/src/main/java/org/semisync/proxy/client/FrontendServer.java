@@ -9,8 +9,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import org.semisync.ack.AckTracker;
-import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.protocol.PacketDecoder;
@@ -42,27 +40,17 @@ public final class FrontendServer implements AutoCloseable {
      * @throws IllegalStateException when the address cannot be bound (message names the address and the reason)
      */
     public static FrontendServer start(final ProxyConfig config, final TlsContexts tls) {
-        return start(config, tls, null);
+        return start(config, tls, SemiSyncServices.NONE);
     }
 
     /**
-     * Binds and starts accepting; with a {@code tracker}, replicas that dump through the proxy are served with the
-     * semi-sync framing and their ACKs reach the tracker.
-     *
-     * @throws IllegalStateException when the address cannot be bound (message names the address and the reason)
-     */
-    public static FrontendServer start(final ProxyConfig config, final TlsContexts tls, final AckTracker tracker) {
-        return start(config, tls, tracker, null);
-    }
-
-    /**
-     * Binds and starts accepting; with a {@code tracker}, commits are held until acknowledged: found by the GTIDs the
-     * master reports, or by {@code probes} (may be null: then sessions without GTID tracking are not held).
+     * Binds and starts accepting. With a tracker in {@code services}, commits are held until acknowledged and
+     * replicas that dump through the proxy are served with the semi-sync framing.
      *
      * @throws IllegalStateException when the address cannot be bound (message names the address and the reason)
      */
     public static FrontendServer start(
-            final ProxyConfig config, final TlsContexts tls, final AckTracker tracker, final PositionProbes probes) {
+            final ProxyConfig config, final TlsContexts tls, final SemiSyncServices services) {
         final Transport transport = Transport.select();
         // A client and its master connection share one event loop, so there is no hand-off. Half the cores by
         // default: the proxy usually shares the machine with the master or the application, and fewer loops batch
@@ -83,9 +71,7 @@ public final class FrontendServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("packets", new PacketDecoder())
                                 .addLast("encoder", PacketEncoder.INSTANCE)
-                                .addLast(
-                                        "session",
-                                        new ClientSession(config, tls, counters, transport, tracker, probes));
+                                .addLast("session", new ClientSession(config, tls, counters, transport, services));
                     }
                 });
         final HostPort listen = config.listen();

@@ -10,6 +10,8 @@ import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.Gtid;
 import org.semisync.ack.MariaDbGtid;
+import org.semisync.proxy.binlog.RawEvent;
+import org.semisync.proxy.binlog.SyntheticEvents;
 import org.semisync.proxy.protocol.MalformedPacketException;
 import org.semisync.proxy.protocol.Packet;
 import org.semisync.proxy.protocol.Packets;
@@ -30,6 +32,9 @@ public final class DumpStream {
 
     private final String replicaId;
     private final boolean semiSync;
+    private final boolean gtidMode;
+    private final long heartbeatNanos;
+    private boolean formatSeen;
     private final AckTracker tracker;
     private final ByteBufAllocator alloc;
     private final List<ByteBuf> pending = new ArrayList<>();
@@ -54,9 +59,13 @@ public final class DumpStream {
             final AckTracker tracker,
             final ByteBufAllocator alloc,
             final String file,
-            final long position) {
+            final long position,
+            final boolean gtidMode,
+            final long heartbeatNanos) {
         this.replicaId = replicaId;
         this.semiSync = semiSync;
+        this.gtidMode = gtidMode;
+        this.heartbeatNanos = heartbeatNanos;
         this.tracker = tracker;
         this.alloc = alloc;
         this.file = file;
@@ -76,6 +85,41 @@ public final class DumpStream {
     /** ACKs received from this replica. */
     public long acks() {
         return acks;
+    }
+
+    /** The heartbeat period the replica asked for ({@code @master_heartbeat_period}), 0 when none. */
+    public long heartbeatNanos() {
+        return heartbeatNanos;
+    }
+
+    /**
+     * Whether the stream may continue from another source of the same binlog here: between events, after the
+     * Format_description, and — in GTID mode, where the master skips what the replica already has — only where the
+     * caller checks that nothing follows in the binlog yet.
+     */
+    public boolean joinable() {
+        return pending.isEmpty() && formatSeen && file != null;
+    }
+
+    /** Whether the replica asked for its dump by GTID state (the master skipped what it has). */
+    public boolean gtidMode() {
+        return gtidMode;
+    }
+
+    /** One event of the shared ring, as the master wrote it, framed like a relayed one. */
+    public List<Packet> fromRing(final RawEvent event) {
+        final byte[] bytes = event.bytes();
+        final ByteBuf payload =
+                alloc.buffer(1 + bytes.length).writeByte(Packets.OK).writeBytes(bytes);
+        return event(payload);
+    }
+
+    /** A heartbeat with the current coordinates (sent while idle when the dump is served from the ring). */
+    public List<Packet> heartbeat(final long masterServerId, final boolean crc32) {
+        final byte[] bytes = SyntheticEvents.heartbeat(masterServerId, file, position, crc32);
+        final ByteBuf payload =
+                alloc.buffer(1 + bytes.length).writeByte(Packets.OK).writeBytes(bytes);
+        return event(payload);
     }
 
     /** The position the replica has received up to, in master coordinates. */
@@ -178,6 +222,7 @@ public final class DumpStream {
             case BinlogEvents.FORMAT_DESCRIPTION -> {
                 // the checksum algorithm byte precedes the event's own 4-byte checksum
                 final int alg = payload.getUnsignedByte(body + bodyLength - 5);
+                formatSeen = true;
                 checksumSize = alg == BinlogEvents.CHECKSUM_CRC32 ? BinlogEvents.CRC_SIZE : 0;
                 if (logPos != 0) {
                     position = logPos;
@@ -231,7 +276,7 @@ public final class DumpStream {
     private void extendQuietEnd() {
         quietEnd = new BinlogPosition(file, position);
         if (lastTransactionAcked) {
-            tracker.ack(replicaId, quietEnd);
+            tracker.cover(replicaId, quietEnd);
         }
     }
 
@@ -291,11 +336,12 @@ public final class DumpStream {
             throw new MalformedPacketException("replica " + replicaId + " sent a bad ACK: " + e.getMessage());
         }
         acks++;
+        tracker.ack(replicaId, acked);
         if (acked.equals(lastTransactionEnd) && quietEnd != null) {
             lastTransactionAcked = true;
-            tracker.ack(replicaId, quietEnd);
-        } else {
-            tracker.ack(replicaId, acked);
+            if (!quietEnd.equals(acked)) {
+                tracker.cover(replicaId, quietEnd);
+            }
         }
         return true;
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.semisync.ack.AckTracker;
+import org.semisync.proxy.binlog.RelayHub;
 import org.semisync.proxy.protocol.Commands;
 import org.semisync.proxy.protocol.MalformedPacketException;
 import org.semisync.proxy.protocol.Packet;
@@ -29,12 +30,22 @@ public final class ReplicationCommands {
     private static final Pattern SET_SEMI_SYNC = Pattern.compile(
             "set\\s+@rpl_semi_sync_(slave|replica)\\s*=\\s*1(\\s*,\\s*@rpl_semi_sync_(slave|replica)\\s*=\\s*1)?");
 
+    private static final Pattern HEARTBEAT = Pattern.compile("@master_heartbeat_period\\s*=\\s*(\\d+)");
+    private static final Pattern CONNECT_STATE = Pattern.compile("^set @slave_connect_state\\s*=");
+    private static final Pattern KILL = Pattern.compile("kill (?:connection )?(\\d+)");
+
     private final AckTracker tracker;
+    /** The shared relay, or null when every dump is the master's own. */
+    private final RelayHub relay;
+
     private boolean semiSyncRequested;
+    private boolean gtidMode;
+    private long heartbeatNanos;
     private String registeredServerId;
 
-    public ReplicationCommands(final AckTracker tracker) {
+    public ReplicationCommands(final AckTracker tracker, final RelayHub relay) {
         this.tracker = tracker;
+        this.relay = relay;
     }
 
     /** What to do with a client command. */
@@ -79,6 +90,19 @@ public final class ReplicationCommands {
                     semiSyncRequested = true;
                     return new Answer(List.of(ResultSetWriter.ok(alloc, packet.sequenceId())));
                 }
+                // noted on their way to the master: the dump depends on them
+                final java.util.regex.Matcher heartbeat = HEARTBEAT.matcher(sql);
+                if (heartbeat.find()) {
+                    heartbeatNanos = Long.parseLong(heartbeat.group(1));
+                }
+                if (CONNECT_STATE.matcher(sql).find()) {
+                    gtidMode = true;
+                }
+                final java.util.regex.Matcher kill = KILL.matcher(sql);
+                if (relay != null && kill.matches() && relay.kill(Long.parseLong(kill.group(1)))) {
+                    // a semi-sync replica's STOP SLAVE kills its old dump, which the ring serves here
+                    return new Answer(List.of(ResultSetWriter.ok(alloc, packet.sequenceId())));
+                }
                 return RELAY;
             }
             case Commands.COM_REGISTER_SLAVE -> {
@@ -98,7 +122,8 @@ public final class ReplicationCommands {
                 final String serverId = Long.toString(p.getUnsignedIntLE(base + 7));
                 final String file = p.toString(base + 11, p.readableBytes() - 11, StandardCharsets.UTF_8);
                 final String id = registeredServerId != null ? registeredServerId : serverId;
-                return new StartDump(new DumpStream(id, semiSyncRequested, tracker, alloc, file, position));
+                return new StartDump(new DumpStream(
+                        id, semiSyncRequested, tracker, alloc, file, position, gtidMode, heartbeatNanos));
             }
             default -> {
                 return RELAY;

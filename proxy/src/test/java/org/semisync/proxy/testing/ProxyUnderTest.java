@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.SemiSyncSettings;
+import org.semisync.proxy.binlog.RelayHub;
 import org.semisync.proxy.client.FrontendServer;
+import org.semisync.proxy.client.SemiSyncServices;
 import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
@@ -16,11 +18,33 @@ public final class ProxyUnderTest implements AutoCloseable {
     private final FrontendServer server;
     private final AckTracker tracker;
     private final PositionProbes probes;
+    private final RelayHub relay;
 
-    private ProxyUnderTest(final FrontendServer server, final AckTracker tracker, final PositionProbes probes) {
+    private ProxyUnderTest(
+            final FrontendServer server, final AckTracker tracker, final PositionProbes probes, final RelayHub relay) {
         this.server = server;
         this.tracker = tracker;
         this.probes = probes;
+        this.relay = relay;
+    }
+
+    private static RelayHub startRelay(final ProxyConfig config, final AckTracker tracker) {
+        try {
+            return RelayHub.start(
+                    config.master(),
+                    EmbeddedMariaDb.REPL_USER,
+                    EmbeddedMariaDb.REPL_PASSWORD,
+                    4_000_000_001L,
+                    16_384,
+                    tracker);
+        } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("relay tail did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** The shared relay (null for a plain relay). */
+    public RelayHub relay() {
+        return relay;
     }
 
     /** A proxy that serves replicas with semi-sync and feeds their ACKs to a tracker with {@code settings}. */
@@ -34,8 +58,12 @@ public final class ProxyUnderTest implements AutoCloseable {
                 AckTracker.builder().settings(settings).build().start();
         final PositionProbes probes =
                 PositionProbes.connect(config.master(), EmbeddedMariaDb.REPL_USER, EmbeddedMariaDb.REPL_PASSWORD, 2);
+        final RelayHub relay = startRelay(config, tracker);
         return new ProxyUnderTest(
-                FrontendServer.start(config, TlsContexts.create(config), tracker, probes), tracker, probes);
+                FrontendServer.start(config, TlsContexts.create(config), new SemiSyncServices(tracker, probes, relay)),
+                tracker,
+                probes,
+                relay);
     }
 
     /** The position probes (null for a plain relay). */
@@ -59,7 +87,7 @@ public final class ProxyUnderTest implements AutoCloseable {
                         .listen(new HostPort("127.0.0.1", 0))
                         .connectTimeout(Duration.ofSeconds(2)))
                 .build();
-        return new ProxyUnderTest(FrontendServer.start(config, TlsContexts.create(config)), null, null);
+        return new ProxyUnderTest(FrontendServer.start(config, TlsContexts.create(config)), null, null, null);
     }
 
     public int port() {
@@ -89,6 +117,9 @@ public final class ProxyUnderTest implements AutoCloseable {
         }
         if (probes != null) {
             probes.close();
+        }
+        if (relay != null) {
+            relay.close();
         }
     }
 }

@@ -1,0 +1,150 @@
+package org.semisync.proxy.binlog;
+
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import org.semisync.ack.AckTracker;
+import org.semisync.proxy.config.HostPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared relay: one {@link BinlogTail} from the master feeding one {@link BinlogRing}, whose handler reports every
+ * transaction's end to the ack-tracker. A replica's dump starts as the master's own dump relayed through the proxy
+ * (so the master authenticates it, resolves its GTID state and serves any catch-up), and joins the ring as soon as
+ * its stream reaches a position the ring holds ({@link #joinAt}); from then on the master serves one dump however
+ * many replicas there are. Thread-safe.
+ */
+public final class RelayHub implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayHub.class);
+
+    private final BinlogRing ring;
+    private final BinlogTail tail;
+    /** Master connection id the replica believes serves its dump → the replica's channel (for KILL). */
+    private final Map<Long, Channel> ringDumps = new ConcurrentHashMap<>();
+
+    private volatile RawEvent last;
+
+    private RelayHub(final BinlogRing ring, final BinlogTail tail) {
+        this.ring = ring;
+        this.tail = tail;
+    }
+
+    /**
+     * Starts the tail at the master's current binlog end.
+     *
+     * @param serverId the tail's server_id (must differ from the master's and every replica's)
+     */
+    public static RelayHub start(
+            final HostPort master,
+            final String user,
+            final String password,
+            final long serverId,
+            final int ringSize,
+            final AckTracker tracker)
+            throws IOException, TimeoutException {
+        final BinlogRing ring = new BinlogRing(ringSize, new AckTrackerEvents(tracker), r -> {
+            final Thread t = new Thread(r, "semisync-ring");
+            t.setDaemon(true);
+            return t;
+        });
+        final RelayHub[] hub = new RelayHub[1];
+        final BinlogTail tail = new BinlogTail(master.host(), master.port(), user, password, serverId, event -> {
+            hub[0].last = event;
+            ring.publish(event);
+        });
+        hub[0] = new RelayHub(ring, tail);
+        try {
+            tail.startAt(null, 4, 10_000);
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            ring.close();
+            throw e;
+        }
+        LOG.info("relay - tail started at {}:{}, ring of {} events", tail.file(), tail.position(), ringSize);
+        return hub[0];
+    }
+
+    /**
+     * The ring sequence from which a replica whose stream has reached {@code file:position} (an event boundary) can
+     * continue without a gap or a duplicate, or -1 when the ring does not hold that point (yet, or any more).
+     *
+     * @param gtidMode whether the replica's dump was asked for by GTID state
+     */
+    public long joinAt(final String file, final long position, final boolean gtidMode) {
+        if (tail.failure() != null) {
+            return -1;
+        }
+        final long published = ring.published();
+        if (published < 0) {
+            return -1;
+        }
+        final RawEvent newest = ring.read(published);
+        if (newest != null && newest.file().equals(file) && newest.endPosition() == position) {
+            return published + 1; // the replica is exactly where the tail is: continue with what comes next
+        }
+        // A GTID-mode dump skips the transactions the replica already has, so a point inside the ring may be
+        // followed by events it must not get twice; it joins only where nothing follows yet.
+        return gtidMode ? -1 : ring.find(file, position);
+    }
+
+    public BinlogRing ring() {
+        return ring;
+    }
+
+    /** The current Format_description of the master, as sent. */
+    public byte[] formatDescription() {
+        return tail.formatDescription();
+    }
+
+    /** Whether the master's events carry CRC32. */
+    public boolean crc32() {
+        return tail.crc32();
+    }
+
+    /** The master's server_id, from the newest event (0 before the first). */
+    public long masterServerId() {
+        final RawEvent e = last;
+        return e == null ? 0 : EventHeader.serverId(e.bytes());
+    }
+
+    /** Why the tail stopped, or null while it runs. */
+    public Throwable failure() {
+        return tail.failure();
+    }
+
+    /** Notes that {@code replica} is served from the ring where the replica thinks connection {@code id} serves it. */
+    public void servedFromRing(final long masterConnectionId, final Channel replica) {
+        ringDumps.put(masterConnectionId, replica);
+        replica.closeFuture().addListener(f -> ringDumps.remove(masterConnectionId, replica));
+    }
+
+    /** Replica dumps served from the ring now. */
+    public int ringServedDumps() {
+        return ringDumps.size();
+    }
+
+    /**
+     * Ends the ring-served dump the replica knows as master connection {@code id} (a replica's STOP SLAVE sends KILL
+     * for it); false when no such dump is served here.
+     */
+    public boolean kill(final long masterConnectionId) {
+        final Channel replica = ringDumps.remove(masterConnectionId);
+        if (replica == null) {
+            return false;
+        }
+        replica.close();
+        return true;
+    }
+
+    @Override
+    public void close() {
+        try {
+            tail.close();
+        } catch (IOException e) {
+            LOG.warn("relay - closing the tail failed: {}", e.toString());
+        }
+        ring.close();
+    }
+}

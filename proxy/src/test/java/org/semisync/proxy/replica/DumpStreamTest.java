@@ -1,0 +1,156 @@
+package org.semisync.proxy.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.semisync.ack.AckTracker;
+import org.semisync.ack.BinlogPosition;
+import org.semisync.ack.SemiSyncSettings;
+import org.semisync.ack.SemiSyncStatus;
+import org.semisync.proxy.binlog.RawEvent;
+import org.semisync.proxy.protocol.MalformedPacketException;
+import org.semisync.proxy.protocol.Packet;
+
+/**
+ * The proxy frames a plugin-less master's dump exactly as MariaDB's semi-sync master frames it: the captured packets
+ * of a 10.11 master with the plugin (dump start, then an INSERT transaction) are turned back into what a master
+ * without the plugin sends, run through {@link DumpStream}, and must come out byte for byte as captured.
+ */
+class DumpStreamTest {
+    private static final String FILE = "mysql-bin.000001";
+    private AckTracker tracker;
+
+    @BeforeEach
+    void startTracker() {
+        tracker =
+                AckTracker.builder().settings(SemiSyncSettings.DEFAULTS).build().start();
+    }
+
+    @AfterEach
+    void stopTracker() {
+        tracker.close();
+    }
+
+    @Test
+    void relayedDumpIsFramedLikeTheSemiSyncPluginFramesIt() throws Exception {
+        final DumpStream dump = stream();
+        final List<byte[]> captured = new ArrayList<>(payloads("dump_start_stream"));
+        captured.addAll(payloads("insert_transaction_stream"));
+        final List<byte[]> out = new ArrayList<>();
+        final List<Integer> sequences = new ArrayList<>();
+        for (byte[] semiSync : captured) {
+            // what a master without the plugin sends: [00][event], no [EF][flag]
+            final byte[] plain = withoutSemiSyncHeader(semiSync);
+            for (Packet p : dump.fromMaster(new Packet(1, Unpooled.wrappedBuffer(plain)))) {
+                out.add(ByteBufUtil.getBytes(p.payload()));
+                sequences.add(p.sequenceId());
+                p.release();
+            }
+        }
+        assertThat(out).hasSameSizeAs(captured);
+        for (int i = 0; i < captured.size(); i++) {
+            assertThat(out.get(i)).as("packet %d", i).isEqualTo(captured.get(i));
+        }
+        // only the XID asks for an ACK, and the sequence restarts after it
+        assertThat(out.get(out.size() - 1)[2]).isEqualTo((byte) 1);
+        assertThat(out.subList(0, out.size() - 1)).allMatch(p -> p[2] == 0);
+        assertThat(sequences.get(0)).isEqualTo(1);
+        assertThat(dump.position()).isEqualTo(new BinlogPosition(FILE, 1621));
+
+        // the captured ACK of that transaction reaches the tracker
+        assertThat(dump.fromReplica(new Packet(0, Unpooled.wrappedBuffer(Fixtures.payload(ack())))))
+                .isTrue();
+        assertThat(dump.acks()).isEqualTo(1);
+        final SemiSyncStatus status =
+                await(s -> s.replicas().stream().anyMatch(r -> new BinlogPosition(FILE, 1621).equals(r.watermark())));
+        assertThat(status.getAck()).isEqualTo(1);
+        dump.closed();
+    }
+
+    @Test
+    void ringEventsAreFramedLikeRelayedOnes() {
+        final DumpStream relayed = stream();
+        final DumpStream fromRing = stream();
+        long position = 4;
+        for (byte[] semiSync : payloads("dump_start_stream")) {
+            final byte[] plain = withoutSemiSyncHeader(semiSync);
+            final List<Packet> a = relayed.fromMaster(new Packet(1, Unpooled.wrappedBuffer(plain)));
+            final byte[] event = Arrays.copyOfRange(plain, 1, plain.length);
+            final List<Packet> b = fromRing.fromRing(new RawEvent(event, FILE, position, null, false));
+            assertThat(b).hasSameSizeAs(a);
+            for (int i = 0; i < a.size(); i++) {
+                assertThat(ByteBufUtil.getBytes(b.get(i).payload()))
+                        .isEqualTo(ByteBufUtil.getBytes(a.get(i).payload()));
+            }
+            a.forEach(Packet::release);
+            b.forEach(Packet::release);
+        }
+        final List<Packet> heartbeat = fromRing.heartbeat(1, true);
+        final ByteBuf hb = heartbeat.get(0).payload();
+        assertThat((int) hb.getUnsignedByte(1)).as("semi-sync magic").isEqualTo(0xEF);
+        assertThat((int) hb.getUnsignedByte(2)).as("no ACK asked").isZero();
+        assertThat((int) hb.getUnsignedByte(3 + 4)).as("HEARTBEAT_LOG_EVENT").isEqualTo(27);
+        heartbeat.forEach(Packet::release);
+        relayed.closed();
+        fromRing.closed();
+    }
+
+    @Test
+    void anythingButAnAckOrQuitDuringTheDumpIsRejected() {
+        final DumpStream dump = stream();
+        assertThatThrownBy(() ->
+                        dump.fromReplica(new Packet(0, Unpooled.wrappedBuffer(new byte[] {(byte) 0xEF, 1, 2}))))
+                .isInstanceOf(MalformedPacketException.class)
+                .hasMessageContaining("expected a semi-sync ACK");
+        assertThatThrownBy(() -> dump.fromReplica(new Packet(0, Unpooled.wrappedBuffer(new byte[] {3, 'S', 'E', 'L'}))))
+                .isInstanceOf(MalformedPacketException.class);
+        assertThat(dump.fromReplica(new Packet(0, Unpooled.wrappedBuffer(new byte[] {1}))))
+                .isFalse();
+        assertThat(dump.acks()).isZero();
+        dump.closed();
+    }
+
+    private DumpStream stream() {
+        return new DumpStream("2", true, tracker, ByteBufAllocator.DEFAULT, FILE, 4, true, 0);
+    }
+
+    private SemiSyncStatus await(final java.util.function.Predicate<SemiSyncStatus> condition) throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.test(tracker.status()) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(condition.test(tracker.status()))
+                .as("tracker status %s", tracker.status())
+                .isTrue();
+        return tracker.status();
+    }
+
+    private static byte[] ack() {
+        return Fixtures.packets(Fixtures.bytes("ack")).get(0);
+    }
+
+    private static List<byte[]> payloads(final String fixture) {
+        return Fixtures.packets(Fixtures.bytes(fixture)).stream()
+                .map(Fixtures::payload)
+                .toList();
+    }
+
+    private static byte[] withoutSemiSyncHeader(final byte[] payload) {
+        assertThat(payload[1]).as("captured from a semi-sync master").isEqualTo((byte) 0xEF);
+        final byte[] plain = new byte[payload.length - 2];
+        plain[0] = payload[0];
+        System.arraycopy(payload, 3, plain, 1, payload.length - 3);
+        return plain;
+    }
+}
