@@ -18,6 +18,8 @@ final class BinlogEvents {
     static final int XA_PREPARE = 38;
 
     static final int MARIADB_GTID = 162;
+    static final int MYSQL_GTID = 33;
+    static final int MYSQL_ANONYMOUS_GTID = 34;
 
     /** Synthesised by the server for the dump (fake Rotate, fake GTID list): does not move the position. */
     static final int LOG_EVENT_ARTIFICIAL_F = 0x20;

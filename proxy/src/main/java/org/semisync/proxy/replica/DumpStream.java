@@ -42,7 +42,9 @@ public final class DumpStream {
     private long position;
     private int checksumSize;
     private Gtid gtid;
-    private boolean standalone;
+    /** Inside a BEGIN … COMMIT group (a Query event then does not end the transaction). */
+    private boolean inTransaction;
+
     private boolean connected;
     private int nextSequence = 1;
     private long acks;
@@ -53,7 +55,7 @@ public final class DumpStream {
     /** Whether the replica acknowledged {@link #lastTransactionEnd}. */
     private boolean lastTransactionAcked;
 
-    DumpStream(
+    public DumpStream(
             final String replicaId,
             final boolean semiSync,
             final AckTracker tracker,
@@ -239,28 +241,48 @@ public final class DumpStream {
         }
         position = logPos != 0 ? logPos : position + size;
         boolean ends = false;
+        boolean starts = false;
         if (type == BinlogEvents.MARIADB_GTID) {
-            quietEnd = null;
             final long seq = payload.getLongLE(body);
             final long domain = payload.getUnsignedIntLE(body + 8);
             final int flags2 = payload.getUnsignedByte(body + 12);
             gtid = new MariaDbGtid(domain, payload.getUnsignedIntLE(base + BinlogEvents.SERVER_ID_OFFSET), seq);
-            standalone = (flags2 & BinlogEvents.FL_STANDALONE) != 0;
+            // a standalone group (DDL) is one statement without BEGIN/COMMIT
+            inTransaction = (flags2 & BinlogEvents.FL_STANDALONE) == 0;
+            starts = true;
+        } else if (type == BinlogEvents.MYSQL_GTID || type == BinlogEvents.MYSQL_ANONYMOUS_GTID) {
+            // MySQL: a BEGIN query opens DML; DDL follows on its own. The tail reports MySQL GTIDs.
+            gtid = null;
+            inTransaction = false;
+            starts = true;
         } else if (type == BinlogEvents.XID || type == BinlogEvents.XA_PREPARE) {
             ends = true;
         } else if (type == BinlogEvents.QUERY) {
-            ends = standalone || isCommit(payload, body, bodyLength);
+            final String head = queryHead(payload, body, bodyLength);
+            if (head.equals("BEGIN")) {
+                inTransaction = true;
+                starts = true;
+            } else {
+                ends = !inTransaction
+                        || head.equals("COMMIT")
+                        || head.equals("ROLLBACK")
+                        || head.startsWith("XA COMMIT")
+                        || head.startsWith("XA ROLLBACK");
+            }
+        }
+        if (starts) {
+            quietEnd = null;
         }
         if (ends) {
             tracker.transactionCommitted(gtid, new BinlogPosition(file, position));
             gtid = null;
-            standalone = false;
+            inTransaction = false;
             if (semiSync) {
                 lastTransactionEnd = new BinlogPosition(file, position);
                 quietEnd = lastTransactionEnd;
                 lastTransactionAcked = false;
             }
-        } else if (quietEnd != null && type != BinlogEvents.MARIADB_GTID) {
+        } else if (quietEnd != null && !starts) {
             extendQuietEnd();
         }
         return ends && semiSync;
@@ -289,23 +311,20 @@ public final class DumpStream {
         return crc.getValue() == payload.getUnsignedIntLE(start + size - BinlogEvents.CRC_SIZE);
     }
 
-    /** Whether a Query event's statement is COMMIT, or XA COMMIT / XA ROLLBACK of a prepared XA transaction. */
-    private boolean isCommit(final ByteBuf payload, final int body, final int bodyLength) {
+    /** The first 11 characters of a Query event's statement, upper case (enough for BEGIN, COMMIT, XA COMMIT). */
+    private String queryHead(final ByteBuf payload, final int body, final int bodyLength) {
         // Query event: thread id (4), exec time (4), db length (1), error code (2), status vars length (2), status
         // vars, db name + NUL, statement text
         final int dbLength = payload.getUnsignedByte(body + 8);
         final int statusLength = payload.getUnsignedShortLE(body + 11);
         final int text = body + 13 + statusLength + dbLength + 1;
         final int textLength = body + bodyLength - checksumSize - text;
-        if (textLength == 6) {
-            return "COMMIT".equalsIgnoreCase(payload.toString(text, 6, StandardCharsets.US_ASCII));
+        if (textLength <= 0) {
+            return "";
         }
-        if (textLength < 9) {
-            return false;
-        }
-        final String head = payload.toString(text, Math.min(textLength, 11), StandardCharsets.US_ASCII)
+        return payload.toString(text, Math.min(textLength, 11), StandardCharsets.US_ASCII)
+                .strip()
                 .toUpperCase(java.util.Locale.ROOT);
-        return head.startsWith("XA COMMIT") || head.startsWith("XA ROLLBACK");
     }
 
     /**
