@@ -33,7 +33,7 @@ G0=$(sql "$PORT_MASTER" "SELECT @@gtid_binlog_pos")
 sql "$PORT_REPLICA" "SET sql_log_bin=0; CREATE TABLE sbtest.million (id INT PRIMARY KEY, v VARCHAR(32))"
 PER_TRX=$((ROWS / 100))
 for i in $(seq 0 99); do
-  sql "$PORT_MASTER" "INSERT INTO sbtest.million SELECT seq + $((i * PER_TRX)), 'row' FROM seq_1_to_$PER_TRX"
+  sql "$PORT_MASTER" "INSERT INTO sbtest.million SELECT seq + $((i * PER_TRX)), 'row' FROM sbtest.seq_1_to_$PER_TRX"
 done
 G1=$(sql "$PORT_MASTER" "SELECT @@gtid_binlog_pos")
 BYTES=$(sql "$PORT_MASTER" "SHOW MASTER STATUS" | awk '{print $2}')
@@ -57,8 +57,12 @@ run() {   # run TARGET_NAME PORT -> prints "io_ms apply_ms"
 
 : >"$OUT/runs.txt"
 for pass in $(seq 1 "$PASSES"); do
-  for target in direct proxy; do
+  for target in direct native proxy; do
     port=$PORT_MASTER; [ "$target" = proxy ] && port=$PORT_PROXY
+    # native: the master's own semi-sync, so the replica ACKs each transaction there too (the fair baseline for the
+    # proxy, whose replica ACKs every transaction); direct: plain asynchronous replication
+    on=OFF; [ "$target" = native ] && on=ON
+    sql "$PORT_MASTER" "SET GLOBAL rpl_semi_sync_master_enabled=$on"
     read -r io apply < <(run "$target" "$port")
     echo "pass $pass $target io_ms $io apply_ms $apply" | tee -a "$OUT/runs.txt"
   done
@@ -71,16 +75,23 @@ for line in open(runs):
     f = line.split()
     t[f[2]]["io"].append(int(f[4])); t[f[2]]["apply"].append(int(f[6]))
 print("# Replica catch-up: through the proxy vs directly from the master\n")
+print("*direct*: the replica (semi-sync enabled) reads the master with its plugin OFF, so it never ACKs; *native*: the "
+      "master's own semi-sync ON, the replica ACKs each transaction; *proxy*: through the proxy, which frames the "
+      "master's stream for semi-sync (the replica ACKs each transaction).\n")
 print(f"Debian MariaDB 10.11 master and one semi-sync replica, {rows:,} rows in 100 transactions "
       f"({size / 1e6:.1f} MB of binlog), {passes} interleaved passes. *io*: until the replica's IO thread has "
       "received everything; *apply*: until it has applied everything. Raw runs in runs.txt.\n")
-print("| target | io ms (per pass) | apply ms (per pass) | io MB/s | direct/target speed (io) | (apply) |")
-print("|---|---|---|---|---|---|")
-for target in ("direct", "proxy"):
+print("| target | io ms (per pass) | apply ms (per pass) | io MB/s | direct/target speed (io) | (apply) |"
+      " native/target speed (io) | (apply) |")
+print("|---|---|---|---|---|---|---|---|")
+for target in ("direct", "native", "proxy"):
     io, ap = t[target]["io"], t[target]["apply"]
     ratio_io = sum(t["direct"]["io"]) / sum(io)
     ratio_ap = sum(t["direct"]["apply"]) / sum(ap)
+    native_io = sum(t["native"]["io"]) / sum(io)
+    native_ap = sum(t["native"]["apply"]) / sum(ap)
     print(f"| {target} | {' / '.join(map(str, io))} | {' / '.join(map(str, ap))} | "
-          f"{size / 1e6 / (sum(io) / len(io) / 1000):.0f} | {ratio_io:.2f} | {ratio_ap:.2f} |")
+          f"{size / 1e6 / (sum(io) / len(io) / 1000):.0f} | {ratio_io:.2f} | {ratio_ap:.2f} |"
+          f" {native_io:.2f} | {native_ap:.2f} |")
 PY
 cat "$OUT/RESULTS.md"
