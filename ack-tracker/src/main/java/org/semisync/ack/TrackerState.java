@@ -353,13 +353,7 @@ final class TrackerState {
         observer.released(outcome, waited);
         final CommitListener listener = w.listener;
         final Executor executor = w.executor;
-        final Runnable callback = () -> listener.released(outcome, waited);
-        if (deferCallbacks) {
-            deferred.add(executor);
-            deferred.add(callback);
-        } else {
-            dispatch(executor, callback);
-        }
+        defer(executor, () -> listener.released(outcome, waited));
     }
 
     /**
@@ -372,7 +366,10 @@ final class TrackerState {
 
     /** Calls {@code listener} (outcome DISABLED, not a commit) with the next dispatch of release callbacks. */
     void notifyAfterPublish(final Executor executor, final CommitListener listener) {
-        final Runnable callback = () -> listener.released(ReleaseOutcome.DISABLED, 0);
+        defer(executor, () -> listener.released(ReleaseOutcome.DISABLED, 0));
+    }
+
+    private void defer(final Executor executor, final Runnable callback) {
         if (deferCallbacks) {
             deferred.add(executor);
             deferred.add(callback);

@@ -16,18 +16,28 @@ public final class EventHeader {
     public static final int XID_EVENT = 16;
     public static final int HEARTBEAT_LOG_EVENT = 27;
     public static final int GTID_LOG_EVENT = 33;
+    public static final int ANONYMOUS_GTID_LOG_EVENT = 34;
+    /** Ends the prepared part of an XA transaction (MariaDB 10.5+ and MySQL binlog XA PREPARE on its own). */
+    public static final int XA_PREPARE_LOG_EVENT = 38;
+
     public static final int MARIADB_GTID_EVENT = 162;
     public static final int MARIADB_GTID_LIST_EVENT = 163;
 
     /** Header flag of events the master made up (fake Rotate, heartbeats). */
     public static final int LOG_EVENT_ARTIFICIAL_F = 0x20;
 
-    static final int TIMESTAMP_OFFSET = 0;
-    static final int TYPE_OFFSET = 4;
-    static final int SERVER_ID_OFFSET = 5;
-    static final int EVENT_SIZE_OFFSET = 9;
-    static final int LOG_POS_OFFSET = 13;
-    static final int FLAGS_OFFSET = 17;
+    /** MariaDB GTID flags2: the group is one statement (DDL, non-transactional) without BEGIN/COMMIT. */
+    public static final int MARIADB_FL_STANDALONE = 0x01;
+
+    /** Format_description's checksum algorithm byte for CRC32. */
+    public static final int CHECKSUM_ALG_CRC32 = 1;
+
+    public static final int TIMESTAMP_OFFSET = 0;
+    public static final int TYPE_OFFSET = 4;
+    public static final int SERVER_ID_OFFSET = 5;
+    public static final int EVENT_SIZE_OFFSET = 9;
+    public static final int LOG_POS_OFFSET = 13;
+    public static final int FLAGS_OFFSET = 17;
 
     private EventHeader() {}
 

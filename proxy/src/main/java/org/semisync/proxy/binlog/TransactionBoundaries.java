@@ -9,10 +9,6 @@ import java.util.HexFormat;
  * master asks replicas to ACK. Single-threaded: fed by the tail in stream order.
  */
 final class TransactionBoundaries {
-    static final int XA_PREPARE_LOG_EVENT = 38;
-    static final int ANONYMOUS_GTID_LOG_EVENT = 34;
-    /** MariaDB GTID flags2 bit: the group is one statement without BEGIN/COMMIT (DDL, non-transactional). */
-    static final int FL_STANDALONE = 0x01;
 
     private static final int QUERY_POST_HEADER = 13;
 
@@ -37,7 +33,7 @@ final class TransactionBoundaries {
                 final long domain = EventHeader.readU32(event, EventHeader.SIZE + 8);
                 final int flags2 = event[EventHeader.SIZE + 12] & 0xFF;
                 gtid = domain + "-" + EventHeader.serverId(event) + "-" + seqNo;
-                inTransaction = (flags2 & FL_STANDALONE) == 0;
+                inTransaction = (flags2 & EventHeader.MARIADB_FL_STANDALONE) == 0;
                 return new Boundary(gtid, false);
             }
             case EventHeader.GTID_LOG_EVENT -> {
@@ -46,12 +42,12 @@ final class TransactionBoundaries {
                 inTransaction = false; // a BEGIN query opens DML; DDL follows on its own
                 return new Boundary(gtid, false);
             }
-            case ANONYMOUS_GTID_LOG_EVENT -> {
+            case EventHeader.ANONYMOUS_GTID_LOG_EVENT -> {
                 gtid = null;
                 inTransaction = false;
                 return new Boundary(null, false);
             }
-            case EventHeader.XID_EVENT, XA_PREPARE_LOG_EVENT -> {
+            case EventHeader.XID_EVENT, EventHeader.XA_PREPARE_LOG_EVENT -> {
                 return end();
             }
             case EventHeader.QUERY_EVENT -> {

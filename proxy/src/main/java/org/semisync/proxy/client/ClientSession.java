@@ -205,6 +205,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             if (decision instanceof ReplicationCommands.StartDump start) {
                 gate = null; // a dump's answer is a binlog stream, not statement results
                 dump = start.stream();
+                if (relay != null) {
+                    dump.commitsReportedByTail();
+                }
                 LOG.info(
                         "replica - {} (server_id {}) starts a {}binlog dump",
                         client.remoteAddress(),

@@ -10,6 +10,7 @@ import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.Gtid;
 import org.semisync.ack.MariaDbGtid;
+import org.semisync.proxy.binlog.EventHeader;
 import org.semisync.proxy.binlog.RawEvent;
 import org.semisync.proxy.binlog.SyntheticEvents;
 import org.semisync.proxy.protocol.MalformedPacketException;
@@ -35,6 +36,9 @@ public final class DumpStream {
     private final boolean gtidMode;
     private final long heartbeatNanos;
     private boolean formatSeen;
+    /** Whether this stream tells the tracker where transactions end (not needed when the shared tail does). */
+    private boolean reportCommits = true;
+
     private final AckTracker tracker;
     private final ByteBufAllocator alloc;
     private final List<ByteBuf> pending = new ArrayList<>();
@@ -72,6 +76,11 @@ public final class DumpStream {
         this.alloc = alloc;
         this.file = file;
         this.position = position;
+    }
+
+    /** The shared tail reports every transaction's end to the tracker: this stream need not repeat it. */
+    public void commitsReportedByTail() {
+        reportCommits = false;
     }
 
     /** Whether the replica negotiated semi-sync. */
@@ -195,20 +204,20 @@ public final class DumpStream {
     /** Follows positions and transactions; returns whether this event ends a transaction (asks for an ACK). */
     private boolean follow(final ByteBuf payload) {
         final int base = payload.readerIndex() + 1;
-        if (payload.readableBytes() < 1 + BinlogEvents.HEADER_SIZE) {
+        if (payload.readableBytes() < 1 + EventHeader.SIZE) {
             throw new MalformedPacketException("binlog event shorter than its header");
         }
-        final int type = payload.getUnsignedByte(base + BinlogEvents.TYPE_OFFSET);
-        final long size = payload.getUnsignedIntLE(base + BinlogEvents.EVENT_SIZE_OFFSET);
-        final long logPos = payload.getUnsignedIntLE(base + BinlogEvents.LOG_POS_OFFSET);
-        final int flags = payload.getUnsignedShortLE(base + BinlogEvents.FLAGS_OFFSET);
-        final int body = base + BinlogEvents.HEADER_SIZE;
-        final int bodyLength = (int) size - BinlogEvents.HEADER_SIZE;
+        final int type = payload.getUnsignedByte(base + EventHeader.TYPE_OFFSET);
+        final long size = payload.getUnsignedIntLE(base + EventHeader.EVENT_SIZE_OFFSET);
+        final long logPos = payload.getUnsignedIntLE(base + EventHeader.LOG_POS_OFFSET);
+        final int flags = payload.getUnsignedShortLE(base + EventHeader.FLAGS_OFFSET);
+        final int body = base + EventHeader.SIZE;
+        final int bodyLength = (int) size - EventHeader.SIZE;
         switch (type) {
-            case BinlogEvents.ROTATE -> {
+            case EventHeader.ROTATE_EVENT -> {
                 position = payload.getLongLE(body);
                 // the first (fake) Rotate comes before the Format_description that tells the checksum algorithm
-                final int crc = hasValidCrc(payload, base, (int) size) ? BinlogEvents.CRC_SIZE : checksumSize;
+                final int crc = hasValidCrc(payload, base, (int) size) ? EventHeader.CHECKSUM_SIZE : checksumSize;
                 file = payload.toString(body + 8, bodyLength - 8 - crc, StandardCharsets.UTF_8);
                 if (!connected) {
                     connected = true;
@@ -221,43 +230,43 @@ public final class DumpStream {
                 }
                 return false;
             }
-            case BinlogEvents.FORMAT_DESCRIPTION -> {
+            case EventHeader.FORMAT_DESCRIPTION_EVENT -> {
                 // the checksum algorithm byte precedes the event's own 4-byte checksum
                 final int alg = payload.getUnsignedByte(body + bodyLength - 5);
                 formatSeen = true;
-                checksumSize = alg == BinlogEvents.CHECKSUM_CRC32 ? BinlogEvents.CRC_SIZE : 0;
+                checksumSize = alg == EventHeader.CHECKSUM_ALG_CRC32 ? EventHeader.CHECKSUM_SIZE : 0;
                 if (logPos != 0) {
                     position = logPos;
                 }
                 return false;
             }
-            case BinlogEvents.HEARTBEAT -> {
+            case EventHeader.HEARTBEAT_LOG_EVENT -> {
                 return false;
             }
             default -> {}
         }
-        if ((flags & BinlogEvents.LOG_EVENT_ARTIFICIAL_F) != 0) {
+        if ((flags & EventHeader.LOG_EVENT_ARTIFICIAL_F) != 0) {
             return false;
         }
         position = logPos != 0 ? logPos : position + size;
         boolean ends = false;
         boolean starts = false;
-        if (type == BinlogEvents.MARIADB_GTID) {
+        if (type == EventHeader.MARIADB_GTID_EVENT) {
             final long seq = payload.getLongLE(body);
             final long domain = payload.getUnsignedIntLE(body + 8);
             final int flags2 = payload.getUnsignedByte(body + 12);
-            gtid = new MariaDbGtid(domain, payload.getUnsignedIntLE(base + BinlogEvents.SERVER_ID_OFFSET), seq);
+            gtid = new MariaDbGtid(domain, payload.getUnsignedIntLE(base + EventHeader.SERVER_ID_OFFSET), seq);
             // a standalone group (DDL) is one statement without BEGIN/COMMIT
-            inTransaction = (flags2 & BinlogEvents.FL_STANDALONE) == 0;
+            inTransaction = (flags2 & EventHeader.MARIADB_FL_STANDALONE) == 0;
             starts = true;
-        } else if (type == BinlogEvents.MYSQL_GTID || type == BinlogEvents.MYSQL_ANONYMOUS_GTID) {
+        } else if (type == EventHeader.GTID_LOG_EVENT || type == EventHeader.ANONYMOUS_GTID_LOG_EVENT) {
             // MySQL: a BEGIN query opens DML; DDL follows on its own. The tail reports MySQL GTIDs.
             gtid = null;
             inTransaction = false;
             starts = true;
-        } else if (type == BinlogEvents.XID || type == BinlogEvents.XA_PREPARE) {
+        } else if (type == EventHeader.XID_EVENT || type == EventHeader.XA_PREPARE_LOG_EVENT) {
             ends = true;
-        } else if (type == BinlogEvents.QUERY) {
+        } else if (type == EventHeader.QUERY_EVENT) {
             final String head = queryHead(payload, body, bodyLength);
             if (head.equals("BEGIN")) {
                 inTransaction = true;
@@ -274,7 +283,9 @@ public final class DumpStream {
             quietEnd = null;
         }
         if (ends) {
-            tracker.transactionCommitted(gtid, new BinlogPosition(file, position));
+            if (reportCommits) {
+                tracker.transactionCommitted(gtid, new BinlogPosition(file, position));
+            }
             gtid = null;
             inTransaction = false;
             if (semiSync) {
@@ -303,12 +314,12 @@ public final class DumpStream {
     }
 
     private static boolean hasValidCrc(final ByteBuf payload, final int start, final int size) {
-        if (size < BinlogEvents.HEADER_SIZE + BinlogEvents.CRC_SIZE) {
+        if (size < EventHeader.SIZE + EventHeader.CHECKSUM_SIZE) {
             return false;
         }
         final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(payload.nioBuffer(start, size - BinlogEvents.CRC_SIZE));
-        return crc.getValue() == payload.getUnsignedIntLE(start + size - BinlogEvents.CRC_SIZE);
+        crc.update(payload.nioBuffer(start, size - EventHeader.CHECKSUM_SIZE));
+        return crc.getValue() == payload.getUnsignedIntLE(start + size - EventHeader.CHECKSUM_SIZE);
     }
 
     /** The first 11 characters of a Query event's statement, upper case (enough for BEGIN, COMMIT, XA COMMIT). */

@@ -1,0 +1,330 @@
+package org.semisync.proxy.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.semisync.ack.SemiSyncSettings;
+import org.semisync.ack.SemiSyncStatus;
+import org.semisync.proxy.demo.EmbeddedMariaDb;
+import org.semisync.proxy.demo.MariaDbVersion;
+import org.semisync.proxy.demo.Replicas;
+import org.semisync.proxy.testing.GateCluster;
+
+/**
+ * The relay under trouble, on one topology (10.2.11 master, two 11.4.5 semi-sync replicas through the proxy, GTID
+ * mode), phase by phase: STOP/START SLAVE, a replica frozen with SIGSTOP, heartbeats over an idle link, a user without
+ * REPLICATION SLAVE, a malformed ACK, a master restart, and a replica catching up 100,000 transactions, far more
+ * than the ring holds. Every phase ends with identical checksums.
+ */
+class RelayResilienceIT {
+    private static final Duration CAUGHT_UP = Duration.ofSeconds(120);
+
+    @Test
+    void replicasRecoverFromEveryKindOfTrouble() throws Exception {
+        try (GateCluster cluster = GateCluster.start(
+                MariaDbVersion.V10_2_11, "resilience", SemiSyncSettings.DEFAULTS.withTimeoutMillis(2000))) {
+            final EmbeddedMariaDb master = cluster.master();
+            final EmbeddedMariaDb r1 = cluster.replicas().get(0);
+            final EmbeddedMariaDb r2 = cluster.replicas().get(1);
+            master.execute("CREATE TABLE app.r (id INT PRIMARY KEY AUTO_INCREMENT, v VARCHAR(32))");
+            write(master, 20, "start");
+            awaitEqual(cluster);
+            await(
+                    "both replicas served from the ring",
+                    () -> cluster.proxy().relay().ringServedDumps() == 2);
+
+            // STOP SLAVE / START SLAVE: the ring-served dump ends, the replica comes back through the master and
+            // joins the ring again
+            r1.execute("STOP SLAVE");
+            await(
+                    "the stopped replica left",
+                    () -> cluster.proxy().tracker().status().clients() == 1);
+            write(master, 50, "while r1 stopped");
+            r1.execute("START SLAVE");
+            awaitEqual(cluster);
+            await("r1 back on the ring", () -> cluster.proxy().relay().ringServedDumps() == 2);
+
+            // SIGSTOP: the frozen replica holds nothing up; the other keeps acknowledging every commit
+            signal(r2, "STOP");
+            try {
+                final long r1Acks = acks(cluster, "2");
+                final long r2Acks = acks(cluster, "3");
+                try (Connection app = cluster.mariadb("");
+                        Statement s = app.createStatement()) {
+                    for (int i = 0; i < 100; i++) {
+                        final long t0 = System.nanoTime();
+                        s.execute("INSERT INTO r (v) VALUES ('r2 frozen')");
+                        assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                                .as("a commit acknowledged by r1 alone")
+                                .isLessThan(Duration.ofMillis(1000));
+                    }
+                }
+                await("r1 acknowledged the 100 commits", () -> acks(cluster, "2") >= r1Acks + 100);
+                assertThat(acks(cluster, "3"))
+                        .as("the frozen replica sent nothing")
+                        .isEqualTo(r2Acks);
+                assertThat(cluster.proxy().tracker().status().noTx()).isZero();
+            } finally {
+                signal(r2, "CONT");
+            }
+            awaitEqual(cluster);
+
+            // heartbeats: an idle replica with slave_net_timeout = 3 s stays connected for 10 s
+            r1.execute(
+                    "STOP SLAVE",
+                    "SET GLOBAL slave_net_timeout = 3",
+                    "CHANGE MASTER TO MASTER_HEARTBEAT_PERIOD = 1",
+                    "START SLAVE");
+            await("r1 back on the ring", () -> cluster.proxy().relay().ringServedDumps() == 2);
+            final long heartbeats = heartbeats(r1);
+            final long accepted = cluster.proxy().server().counters().accepted();
+            Thread.sleep(10_000);
+            assertThat(Replicas.status(r1).get("Slave_IO_Running")).isEqualTo("Yes");
+            assertThat(heartbeats(r1)).as("heartbeats received while idle").isGreaterThanOrEqualTo(heartbeats + 5);
+            assertThat(cluster.proxy().server().counters().accepted())
+                    .as("no reconnect while idle")
+                    .isEqualTo(accepted);
+            write(master, 1, "after the idle time");
+            awaitEqual(cluster);
+
+            // a user without REPLICATION SLAVE gets the master's own error
+            master.execute(
+                    "CREATE USER 'norepl'@'%' IDENTIFIED BY 'norepl_pass'", "GRANT SELECT ON *.* TO 'norepl'@'%'");
+            r2.execute(
+                    "STOP SLAVE",
+                    "CHANGE MASTER TO MASTER_USER='norepl', MASTER_PASSWORD='norepl_pass'",
+                    "START SLAVE");
+            await(
+                    "r2 reports the master's refusal",
+                    () -> !Replicas.status(r2).getOrDefault("Last_IO_Error", "").isEmpty());
+            assertThat(Replicas.status(r2).get("Last_IO_Error")).contains("REPLICATION SLAVE");
+            r2.execute("STOP SLAVE", "CHANGE MASTER TO MASTER_USER='repl', MASTER_PASSWORD='repl_pass'", "START SLAVE");
+            awaitEqual(cluster);
+
+            // a malformed ACK closes that connection only
+            try (Socket fake = new Socket("127.0.0.1", cluster.proxy().port())) {
+                fake.setSoTimeout(10_000);
+                final FakeReplica replica = new FakeReplica(fake);
+                replica.startSemiSyncDump(master.masterStatus().split(":")[0]);
+                final long r1Acks = acks(cluster, "2");
+                replica.send(0, new byte[] {(byte) 0xEF, 1, 2});
+                assertThat(replica.readsEndOfStream())
+                        .as("the proxy closed the fake replica")
+                        .isTrue();
+                write(master, 10, "after the bad ACK");
+                awaitEqual(cluster);
+                await("r1 still acknowledging", () -> acks(cluster, "2") >= r1Acks + 10);
+            }
+
+            // master restart: the tail and the replicas reconnect, nothing is lost
+            master.restart();
+            write(master, 30, "after the master restart");
+            awaitEqual(cluster);
+            await(
+                    "both replicas on the ring again",
+                    () -> cluster.proxy().relay().ringServedDumps() == 2);
+
+            // catch-up far beyond the ring: r2 misses 100,000 transactions
+            r2.execute("STOP SLAVE");
+            master.execute(
+                    "SET GLOBAL innodb_flush_log_at_trx_commit = 2",
+                    "SET GLOBAL sync_binlog = 0",
+                    "CREATE PROCEDURE app.fill(n INT) BEGIN DECLARE i INT DEFAULT 0; WHILE i < n DO"
+                            + " INSERT INTO app.r (v) VALUES ('catch-up'); SET i = i + 1; END WHILE; END",
+                    "CALL app.fill(100000)");
+            final long t0 = System.nanoTime();
+            r2.execute("START SLAVE");
+            awaitEqual(cluster);
+            System.out.printf(
+                    "relay resilience: a replica caught up 100,000 transactions through the proxy in %d ms%n",
+                    Duration.ofNanos(System.nanoTime() - t0).toMillis());
+            await(
+                    "r2 on the ring after catching up",
+                    () -> cluster.proxy().relay().ringServedDumps() == 2);
+            assertThat(master.queryString("SELECT COUNT(*) FROM app.r"))
+                    .isEqualTo(Long.toString(20 + 50 + 100 + 1 + 10 + 30 + 100_000));
+        }
+    }
+
+    private static void write(final EmbeddedMariaDb master, final int transactions, final String value) {
+        final String[] inserts = new String[transactions];
+        Arrays.fill(inserts, "INSERT INTO app.r (v) VALUES ('" + value + "')");
+        master.execute(inserts);
+    }
+
+    private static void awaitEqual(final GateCluster cluster) throws Exception {
+        for (EmbeddedMariaDb r : cluster.replicas()) {
+            Replicas.awaitCaughtUp(r, cluster.master(), CAUGHT_UP);
+        }
+        cluster.assertReplicasMatch("app.r");
+    }
+
+    private static long acks(final GateCluster cluster, final String replicaId) {
+        final SemiSyncStatus status = cluster.proxy().tracker().status();
+        return status.replicas().stream()
+                .filter(r -> r.id().equals(replicaId))
+                .mapToLong(SemiSyncStatus.ReplicaView::acks)
+                .findFirst()
+                .orElse(-1);
+    }
+
+    private static long heartbeats(final EmbeddedMariaDb replica) {
+        return Long.parseLong(replica.queryRow("SHOW GLOBAL STATUS LIKE 'Slave_received_heartbeats'")
+                .get("Value"));
+    }
+
+    private static void signal(final EmbeddedMariaDb server, final String signal) throws Exception {
+        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(server.pid()))
+                .inheritIO()
+                .start();
+        assertThat(kill.waitFor()).isZero();
+    }
+
+    private static void await(final String what, final BooleanSupplier condition) throws InterruptedException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Just enough of a replica, over a raw socket through the proxy, to start a semi-sync dump. */
+    private static final class FakeReplica {
+        private final DataInputStream in;
+        private final OutputStream out;
+
+        FakeReplica(final Socket socket) throws IOException {
+            this.in = new DataInputStream(socket.getInputStream());
+            this.out = socket.getOutputStream();
+        }
+
+        void startSemiSyncDump(final String file) throws Exception {
+            final byte[] greeting = read();
+            final ByteBuffer g = ByteBuffer.wrap(greeting).order(ByteOrder.LITTLE_ENDIAN);
+            g.position(1);
+            while (g.get() != 0) {
+                // server version
+            }
+            g.getInt(); // connection id
+            final byte[] seed = new byte[20];
+            g.get(seed, 0, 8);
+            g.get(); // filler
+            g.getShort(); // capabilities (low)
+            g.get(); // charset
+            g.getShort(); // status
+            g.getShort(); // capabilities (high)
+            g.get(); // auth data length
+            g.position(g.position() + 10);
+            g.get(seed, 8, 12);
+            final byte[] user = "repl".getBytes(StandardCharsets.US_ASCII);
+            final byte[] plugin = "mysql_native_password".getBytes(StandardCharsets.US_ASCII);
+            final byte[] scramble = scramble("repl_pass", seed);
+            final ByteBuffer r = ByteBuffer.allocate(32 + user.length + 1 + 1 + scramble.length + plugin.length + 1)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            // LONG_PASSWORD | PROTOCOL_41 | TRANSACTIONS | SECURE_CONNECTION | PLUGIN_AUTH
+            r.putInt(0x1 | 0x200 | 0x2000 | 0x8000 | 0x80000)
+                    .putInt(1 << 24)
+                    .put((byte) 33)
+                    .put(new byte[23]);
+            r.put(user)
+                    .put((byte) 0)
+                    .put((byte) scramble.length)
+                    .put(scramble)
+                    .put(plugin)
+                    .put((byte) 0);
+            send(1, r.array());
+            expectOk("authentication");
+            send(0, query("SET @rpl_semi_sync_slave = 1"));
+            expectOk("SET @rpl_semi_sync_slave");
+            final ByteBuffer register = ByteBuffer.allocate(18).order(ByteOrder.LITTLE_ENDIAN);
+            register.put((byte) 0x15).putInt(99).put((byte) 0).put((byte) 0).put((byte) 0);
+            register.putShort((short) 0).putInt(0).putInt(0);
+            send(0, register.array());
+            expectOk("COM_REGISTER_SLAVE");
+            final byte[] name = file.getBytes(StandardCharsets.US_ASCII);
+            final ByteBuffer dump = ByteBuffer.allocate(11 + name.length).order(ByteOrder.LITTLE_ENDIAN);
+            dump.put((byte) 0x12).putInt(4).putShort((short) 0).putInt(99).put(name);
+            send(0, dump.array());
+            final byte[] first = read();
+            assertThat(first[0]).as("an event packet").isEqualTo((byte) 0);
+            assertThat(first[1]).as("semi-sync framed").isEqualTo((byte) 0xEF);
+        }
+
+        boolean readsEndOfStream() throws IOException {
+            try {
+                while (true) {
+                    read(); // events still in flight, then the end
+                }
+            } catch (EOFException e) {
+                return true;
+            } catch (SocketTimeoutException e) {
+                return false;
+            } catch (IOException e) {
+                return e.getMessage() != null && e.getMessage().contains("reset");
+            }
+        }
+
+        void send(final int sequence, final byte[] payload) throws IOException {
+            final byte[] header = {
+                (byte) payload.length, (byte) (payload.length >> 8), (byte) (payload.length >> 16), (byte) sequence
+            };
+            out.write(header);
+            out.write(payload);
+            out.flush();
+        }
+
+        private byte[] read() throws IOException {
+            final int length = in.readUnsignedByte() | in.readUnsignedByte() << 8 | in.readUnsignedByte() << 16;
+            in.readUnsignedByte(); // sequence id
+            final byte[] payload = new byte[length];
+            in.readFully(payload);
+            return payload;
+        }
+
+        private void expectOk(final String step) throws IOException {
+            final byte[] answer = read();
+            assertThat(answer[0])
+                    .as("%s answered OK, got %s", step, new String(answer, StandardCharsets.UTF_8))
+                    .isEqualTo((byte) 0);
+        }
+
+        private static byte[] query(final String sql) {
+            final byte[] text = sql.getBytes(StandardCharsets.UTF_8);
+            final byte[] q = new byte[1 + text.length];
+            q[0] = 0x03;
+            System.arraycopy(text, 0, q, 1, text.length);
+            return q;
+        }
+
+        /** mysql_native_password: SHA1(password) XOR SHA1(seed + SHA1(SHA1(password))). */
+        private static byte[] scramble(final String password, final byte[] seed) throws Exception {
+            final MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            final byte[] stage1 = sha1.digest(password.getBytes(StandardCharsets.UTF_8));
+            final byte[] stage2 = sha1.digest(stage1);
+            sha1.update(seed);
+            sha1.update(stage2);
+            final byte[] mix = sha1.digest();
+            for (int i = 0; i < mix.length; i++) {
+                mix[i] ^= stage1[i];
+            }
+            return mix;
+        }
+    }
+}
