@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Disruptor ring between the tail (single producer) and the replicas. Two handlers gate the producer, and both are
+ * The Disruptor ring between the tail (one producer at a time) and the replicas. Two handlers gate the producer, and both are
  * quick and never block: one reports transaction ends to {@link ReplicationEvents}; one wakes the replica readers.
  * Replicas do not gate the ring: each reads published slots at its own pace by sequence ({@link #read}), so a slow or
  * stuck replica never holds the tail or the others back. A replica that falls a ring-length behind finds its slot
@@ -40,7 +40,9 @@ public final class BinlogRing implements AutoCloseable {
 
     public BinlogRing(final int size, final ReplicationEvents events, final ThreadFactory threads) {
         Objects.requireNonNull(events, "events");
-        disruptor = new Disruptor<>(Slot::new, size, threads, ProducerType.SINGLE, new BlockingWaitStrategy());
+        // One producer at a time, but not always the same thread: the binlog client reads on a new thread after it
+        // reconnects (master restart), which a SINGLE-producer ring does not allow.
+        disruptor = new Disruptor<>(Slot::new, size, threads, ProducerType.MULTI, new BlockingWaitStrategy());
         final EventHandler<Slot> transactionEnds = (slot, sequence, endOfBatch) -> {
             final RawEvent event = slot.entry.event();
             if (event.endsTransaction()) {

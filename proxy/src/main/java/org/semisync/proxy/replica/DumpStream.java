@@ -241,6 +241,12 @@ public final class DumpStream {
                 return false;
             }
             case EventHeader.HEARTBEAT_LOG_EVENT -> {
+                // The master has nothing more for this replica: everything up to the heartbeat's position was sent
+                // or, in GTID mode, skipped because the replica has it. The replica moves its position there, and so
+                // does this stream (it is then where the tail may be, ready to join the ring).
+                if (file != null && logPos > position) {
+                    position = logPos;
+                }
                 return false;
             }
             default -> {}
