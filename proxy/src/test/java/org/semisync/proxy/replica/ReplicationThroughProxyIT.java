@@ -26,7 +26,8 @@ class ReplicationThroughProxyIT {
                 Arguments.of(MariaDbVersion.V11_4_5, Replicas.Mode.GTID),
                 Arguments.of(MariaDbVersion.V10_1_23, Replicas.Mode.GTID),
                 Arguments.of(MariaDbVersion.V10_2_11, Replicas.Mode.FILE_POSITION),
-                Arguments.of(MariaDbVersion.V11_4_5, Replicas.Mode.FILE_POSITION));
+                Arguments.of(MariaDbVersion.V11_4_5, Replicas.Mode.FILE_POSITION),
+                Arguments.of(MariaDbVersion.V10_1_23, Replicas.Mode.FILE_POSITION));
     }
 
     @ParameterizedTest
@@ -76,13 +77,18 @@ class ReplicationThroughProxyIT {
                     "FLUSH BINARY LOGS",
                     "DELETE FROM app.t WHERE id < 5",
                     // one row event over 16 MiB: continuation packets, re-split after the semi-sync header
-                    "INSERT INTO app.big VALUES (1, REPEAT('x', 17 * 1024 * 1024))");
+                    "INSERT INTO app.big VALUES (1, REPEAT('x', 17 * 1024 * 1024))",
+                    // one transaction of a million rows
+                    "CREATE TABLE app.million (id INT PRIMARY KEY, v CHAR(8))",
+                    "INSERT INTO app.million SELECT seq, 'million' FROM app.seq_1_to_1000000");
             final long transactions = sequence(master.queryString("SELECT @@gtid_binlog_pos")) - seqBefore;
 
             for (EmbeddedMariaDb r : List.of(r1, r2)) {
                 Replicas.awaitCaughtUp(r, master, Duration.ofSeconds(60));
                 assertThat(r.checksum("app.t")).isEqualTo(master.checksum("app.t"));
                 assertThat(r.checksum("app.big")).isEqualTo(master.checksum("app.big"));
+                assertThat(r.checksum("app.million")).isEqualTo(master.checksum("app.million"));
+                assertThat(r.queryString("SELECT COUNT(*) FROM app.million")).isEqualTo("1000000");
                 assertThat(Replicas.semiSyncStatus(r)).isEqualTo("ON");
                 final Map<Object, String> status = Replicas.status(r);
                 assertThat(status.get("Master_Log_File") + ":" + status.get("Read_Master_Log_Pos"))
