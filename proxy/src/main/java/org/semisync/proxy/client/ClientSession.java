@@ -15,9 +15,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.semisync.ack.AckTracker;
-import org.semisync.ack.BinlogPosition;
 import org.semisync.proxy.admin.AdminCommands;
-import org.semisync.proxy.admin.AdminStatement;
 import org.semisync.proxy.binlog.RelayHub;
 import org.semisync.proxy.commit.CommitGate;
 import org.semisync.proxy.commit.DetectionMode;
@@ -34,9 +32,7 @@ import org.semisync.proxy.protocol.PacketDecoder;
 import org.semisync.proxy.protocol.PacketEncoder;
 import org.semisync.proxy.protocol.Packets;
 import org.semisync.proxy.protocol.QueryBytes;
-import org.semisync.proxy.replica.DumpStream;
 import org.semisync.proxy.replica.ReplicationCommands;
-import org.semisync.proxy.replica.RingFeed;
 import org.semisync.proxy.tls.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,14 +73,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** Answers the semi-sync variables and counters; null without an ack tracker. */
     private final AdminCommands admin;
 
-    private InternalQuery privilegeCheck;
-    private AdminStatement.SetVariable pendingSet;
-    private int pendingSetSequence;
-    private DumpStream dump;
+    private AdminQueries adminQueries;
+    /** The binlog dump of a replica connection, once it asked for one. */
+    private ReplicaDump dump;
     /** The shared relay; null when every replica's dump is the master's own. */
     private final RelayHub relay;
-    /** Serves this replica's dump from the ring once it joined; null while the master serves it. */
-    private RingFeed feed;
 
     private CommitGate gate;
     private long clientCapabilities;
@@ -127,6 +120,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(final ChannelHandlerContext ctx) {
         client = ctx.channel();
+        adminQueries = admin == null ? null : new AdminQueries(admin, client);
         counters.clientOpened();
         handshakeTimeout = client.eventLoop()
                 .schedule(this::handshakeTimedOut, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -189,7 +183,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void relayCommandPacket(final Packet packet) {
         if (dump != null) {
-            fromDumpingReplica(packet);
+            dump.fromReplica(packet);
             return;
         }
         lastClientSequence = packet.sequenceId();
@@ -204,22 +198,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             if (decision instanceof ReplicationCommands.StartDump start) {
                 gate = null; // a dump's answer is a binlog stream, not statement results
-                dump = start.stream();
-                if (relay != null) {
-                    dump.commitsReportedByTail();
-                }
-                LOG.info(
-                        "replica - {} (server_id {}) starts a {}binlog dump",
-                        client.remoteAddress(),
-                        dump.replicaId(),
-                        dump.semiSync() ? "semi-sync " : "");
+                dump = new ReplicaDump(start.stream(), relay, client, greeting.connectionId());
             }
         }
-        if (admin != null
+        if (adminQueries != null
                 && packet.sequenceId() == 0
                 && packet.firstByte() == Commands.COM_QUERY
-                && QueryBytes.contains(packet.payload(), SEMI_SYNC_NAME)
-                && answerAdmin(packet)) {
+                && adminQueries.onQuery(packet, clientCapabilities, this::writeBackend)) {
+            if (adminQueries.checking()) {
+                state = State.CHECKING_PRIVILEGE;
+            }
             return;
         }
         if (gate != null) {
@@ -241,84 +229,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private static final byte[] SESSION_TRACK = QueryBytes.lowerCase("session_track");
-    private static final byte[] SEMI_SYNC_NAME = QueryBytes.lowerCase("rpl_semi_sync");
-
-    /**
-     * Answers a query about the semi-sync variables or counters with the proxy's values; returns false when the
-     * query is not one (it then goes to the master).
-     */
-    private boolean answerAdmin(final Packet packet) {
-        final ByteBuf p = packet.payload();
-        final AdminStatement statement = AdminStatement.recognise(
-                p.toString(p.readerIndex() + 1, p.readableBytes() - 1, java.nio.charset.StandardCharsets.UTF_8));
-        if (statement == null) {
-            return false;
-        }
-        if (statement instanceof AdminStatement.SetVariable set) {
-            // the master decides whether this account may: ask it on the client's own connection
-            pendingSet = set;
-            pendingSetSequence = packet.sequenceId();
-            privilegeCheck = new InternalQuery(clientCapabilities);
-            state = State.CHECKING_PRIVILEGE;
-            writeBackend(InternalQuery.command(backend.alloc(), AdminCommands.SUPER_CHECK));
-            return true;
-        }
-        admin.read(statement, packet.sequenceId(), clientCapabilities, client.alloc())
-                .forEach(client::write);
-        client.flush();
-        return true;
-    }
 
     private void onPrivilegeCheck(final Packet packet) {
-        final InternalQuery.Result result = privilegeCheck.onPacket(packet);
-        if (result == null) {
-            return;
+        adminQueries.onAnswer(packet, user);
+        if (!adminQueries.checking()) {
+            state = State.COMMAND;
         }
-        privilegeCheck = null;
-        state = State.COMMAND;
-        final AdminStatement.SetVariable set = pendingSet;
-        pendingSet = null;
-        if (result.error() != null) {
-            client.writeAndFlush(result.error().toPacket(client.alloc(), pendingSetSequence + 1));
-            return;
-        }
-        final boolean hasSuper = !result.firstColumn().isEmpty()
-                && !"0".equals(result.firstColumn().get(0));
-        admin.set(set, hasSuper, user, pendingSetSequence, client.alloc(), client.eventLoop(), client::writeAndFlush);
     }
 
-    /** A packet of the master's own dump for this replica, until the replica can join the shared ring. */
-    private void relayDump(final Packet packet) {
-        if (feed != null) {
-            return; // in flight when the ring took over: the ring has it too
-        }
-        dump.fromMaster(packet.retain()).forEach(client::write);
-        if (relay == null || !dump.joinable()) {
-            return;
-        }
-        final BinlogPosition at = dump.position();
-        final long sequence = relay.joinAt(at.file(), at.offset(), dump.gtidMode());
-        if (sequence < 0) {
-            return;
-        }
-        client.flush();
-        feed = new RingFeed(relay, dump, client, sequence);
-        relay.servedFromRing(greeting.connectionId(), client);
-        // the master's dump for this replica is no longer needed: one dump (the tail) serves every replica
-        backend.close();
-        feed.start();
-    }
-
-    /** During a dump the replica sends only ACKs (semi-sync) or COM_QUIT; they are not for the master. */
-    private void fromDumpingReplica(final Packet packet) {
-        try {
-            if (!dump.fromReplica(packet)) {
-                client.close();
-            }
-        } catch (MalformedPacketException e) {
-            LOG.warn("replica - {}: {}; closing this replica's connection", client.remoteAddress(), e.getMessage());
-            client.close();
-        }
+    private boolean servedFromRing() {
+        return dump != null && dump.servedFromRing();
     }
 
     private void onHandshakeResponse(final Packet packet) {
@@ -389,7 +309,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx) {
-        if (backend == null || feed != null) {
+        if (backend == null || servedFromRing()) {
             return; // with the ring serving the dump, the replica's ACKs are read whatever the closed master side does
         }
         backend.flush();
@@ -405,9 +325,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (backend == null || state == State.CLOSED) {
             return;
         }
-        if (feed != null) {
+        if (servedFromRing()) {
             if (client.isWritable()) {
-                feed.drain();
+                dump.writable();
             }
             return;
         }
@@ -426,7 +346,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 case COMMAND -> {
                     lastFromClient = false;
                     if (dump != null) {
-                        relayDump(packet);
+                        if (dump.fromMaster(packet)) {
+                            backend.close(); // the ring serves this replica now
+                        }
                     } else if (gate == null || !gate.onResponse(packet)) {
                         if (reapplyTracking && gate.responseComplete() && packet.isOk()) {
                             // the client changed the tracked variables (drivers do on connect): add ours again
@@ -573,7 +495,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     void backendWritabilityChanged() {
-        if (feed != null) {
+        if (servedFromRing()) {
             return;
         }
         if (state == State.COMMAND) {
@@ -584,7 +506,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     void backendClosed(final Throwable cause) {
-        if (state == State.CLOSED || feed != null) {
+        if (state == State.CLOSED || servedFromRing()) {
             return;
         }
         final String reason = cause == null ? "closed the connection" : rootMessage(cause);
@@ -603,9 +525,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(final ChannelHandlerContext ctx) {
         counters.clientClosed();
         state = State.CLOSED;
-        if (feed != null) {
-            feed.stop();
-        }
         if (dump != null) {
             dump.closed();
             dump = null;

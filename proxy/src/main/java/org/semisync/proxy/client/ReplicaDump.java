@@ -1,0 +1,103 @@
+package org.semisync.proxy.client;
+
+import io.netty.channel.Channel;
+import org.semisync.ack.BinlogPosition;
+import org.semisync.proxy.binlog.RelayHub;
+import org.semisync.proxy.protocol.MalformedPacketException;
+import org.semisync.proxy.protocol.Packet;
+import org.semisync.proxy.replica.DumpStream;
+import org.semisync.proxy.replica.RingFeed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A replica connection once it asked for its dump: first the master's own dump relayed through {@link DumpStream},
+ * then, when the stream meets the shared tail, the ring ({@link RingFeed}); the replica's ACKs in both phases. On
+ * the session's event loop.
+ */
+final class ReplicaDump {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaDump.class);
+
+    private final DumpStream stream;
+    private final RelayHub relay;
+    private final Channel replica;
+    private final long masterConnectionId;
+    /** Serves the dump from the ring once joined; null while the master serves it. */
+    private RingFeed feed;
+
+    /**
+     * @param relay the shared relay, or null (the master serves the whole dump)
+     * @param masterConnectionId the id the master gave this connection (the replica's STOP SLAVE kills it)
+     */
+    ReplicaDump(final DumpStream stream, final RelayHub relay, final Channel replica, final long masterConnectionId) {
+        this.stream = stream;
+        this.relay = relay;
+        this.replica = replica;
+        this.masterConnectionId = masterConnectionId;
+        if (relay != null) {
+            stream.commitsReportedByTail();
+        }
+        LOG.info(
+                "replica - {} (server_id {}) starts a {}binlog dump",
+                replica.remoteAddress(),
+                stream.replicaId(),
+                stream.semiSync() ? "semi-sync " : "");
+    }
+
+    /**
+     * A packet of the master's dump for this replica. Returns true when the replica has just joined the ring: the
+     * master's dump is then no longer needed (one dump, the tail's, serves every joined replica). Does not take
+     * ownership.
+     */
+    boolean fromMaster(final Packet packet) {
+        if (feed != null) {
+            return false; // in flight when the ring took over: the ring has it too
+        }
+        stream.fromMaster(packet.retain()).forEach(replica::write);
+        if (relay == null || !stream.joinable()) {
+            return false;
+        }
+        final BinlogPosition at = stream.position();
+        final long sequence = relay.joinAt(at.file(), at.offset(), stream.gtidMode());
+        if (sequence < 0) {
+            return false;
+        }
+        replica.flush();
+        feed = new RingFeed(relay, stream, replica, sequence);
+        relay.servedFromRing(masterConnectionId, replica);
+        feed.start();
+        return true;
+    }
+
+    /** Whether the ring serves the dump (the master connection is closed on purpose). */
+    boolean servedFromRing() {
+        return feed != null;
+    }
+
+    /** During a dump the replica sends only ACKs (semi-sync) or COM_QUIT; anything else closes it. */
+    void fromReplica(final Packet packet) {
+        try {
+            if (!stream.fromReplica(packet)) {
+                replica.close();
+            }
+        } catch (MalformedPacketException e) {
+            LOG.warn("replica - {}: {}; closing this replica's connection", replica.remoteAddress(), e.getMessage());
+            replica.close();
+        }
+    }
+
+    /** The replica's socket takes data again. */
+    void writable() {
+        if (feed != null) {
+            feed.drain();
+        }
+    }
+
+    /** The replica's connection ended. */
+    void closed() {
+        if (feed != null) {
+            feed.stop();
+        }
+        stream.closed();
+    }
+}
