@@ -196,7 +196,8 @@ class RelayResilienceIT {
     }
 
     private static void signal(final EmbeddedMariaDb server, final String signal) throws Exception {
-        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(server.pid()))
+        // bash's built-in kill: a minimal CI image may lack procps' /bin/kill
+        final Process kill = new ProcessBuilder("bash", "-c", "kill -" + signal + " " + server.pid())
                 .inheritIO()
                 .start();
         assertThat(kill.waitFor()).isZero();
