@@ -22,7 +22,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.semisync.ack.AckTracker;
 import org.semisync.proxy.binlog.BinlogRing;
 import org.semisync.proxy.binlog.RawEvent;
-import org.semisync.proxy.binlog.ReplicationEvents;
 import org.semisync.proxy.protocol.Packet;
 import org.semisync.proxy.replica.DumpStream;
 
@@ -56,7 +55,7 @@ public class RingThroughputBenchmark {
     @Setup(Level.Trial)
     public void start() {
         tracker = AckTracker.builder().build().start();
-        ring = new BinlogRing(1 << 14, new NoEvents(), r -> {
+        ring = new BinlogRing(1 << 14, (gtid, file, end) -> {}, r -> {
             final Thread t = new Thread(r, "ring-handler");
             t.setDaemon(true);
             return t;
@@ -124,19 +123,5 @@ public class RingThroughputBenchmark {
         e[10] = (byte) (size >>> 8);
         e[11] = (byte) (size >>> 16);
         return e;
-    }
-
-    private static final class NoEvents implements ReplicationEvents {
-        @Override
-        public void transactionEnded(final String gtid, final String file, final long endPosition) {}
-
-        @Override
-        public void replicaConnected(final String replicaId, final String file, final long position) {}
-
-        @Override
-        public void acknowledged(final String replicaId, final String file, final long position) {}
-
-        @Override
-        public void replicaDisconnected(final String replicaId) {}
     }
 }

@@ -6,7 +6,7 @@ import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.MariaDbGtid;
 import org.semisync.ack.MysqlGtid;
 
-/** Feeds {@link ReplicationEvents} into the {@link AckTracker}. */
+/** Reports the ring's transaction ends to the {@link AckTracker}. */
 public final class AckTrackerEvents implements ReplicationEvents {
     private final AckTracker tracker;
 
@@ -24,20 +24,5 @@ public final class AckTrackerEvents implements ReplicationEvents {
         } else {
             tracker.transactionCommitted(MariaDbGtid.parse(gtid), end);
         }
-    }
-
-    @Override
-    public void replicaConnected(final String replicaId, final String file, final long position) {
-        tracker.replicaConnected(replicaId, new BinlogPosition(file, position));
-    }
-
-    @Override
-    public void acknowledged(final String replicaId, final String file, final long position) {
-        tracker.ack(replicaId, new BinlogPosition(file, position));
-    }
-
-    @Override
-    public void replicaDisconnected(final String replicaId) {
-        tracker.replicaDisconnected(replicaId);
     }
 }

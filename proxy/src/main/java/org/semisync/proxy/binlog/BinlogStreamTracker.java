@@ -12,7 +12,8 @@ public final class BinlogStreamTracker {
     private String file;
     private long position;
     private boolean crc32;
-    private byte[] formatDescription;
+    /** Whether a Format_description has told the checksum setting. */
+    private boolean formatSeen;
     /** After a reconnect that resumed behind what was already relayed: skip re-sent events up to here. */
     private long resendEnd = -1;
 
@@ -24,7 +25,7 @@ public final class BinlogStreamTracker {
         final int type = EventHeader.type(event);
         final boolean artificial = (event[EventHeader.FLAGS_OFFSET] & EventHeader.LOG_EVENT_ARTIFICIAL_F) != 0;
         if (type == EventHeader.FORMAT_DESCRIPTION_EVENT) {
-            formatDescription = event;
+            formatSeen = true;
             crc32 = event[event.length - EventHeader.CHECKSUM_SIZE - 1] == 1;
             if (EventHeader.logPos(event) == 0) {
                 return null; // re-sent at the start of a dump that begins past it
@@ -77,7 +78,7 @@ public final class BinlogStreamTracker {
 
     private void rotateTo(final byte[] event) {
         // Before the first Format_description the checksum setting is unknown: the fake Rotate tells by its own CRC.
-        final boolean trailer = formatDescription == null ? Crc32.verify(event) : crc32;
+        final boolean trailer = !formatSeen ? Crc32.verify(event) : crc32;
         final int nameEnd = event.length - (trailer ? EventHeader.CHECKSUM_SIZE : 0);
         position = EventHeader.readU64(event, EventHeader.SIZE);
         file = new String(event, EventHeader.SIZE + 8, nameEnd - EventHeader.SIZE - 8, StandardCharsets.UTF_8);
@@ -96,10 +97,5 @@ public final class BinlogStreamTracker {
     /** Whether events carry a CRC32 trailer, per the last Format_description. */
     public boolean crc32() {
         return crc32;
-    }
-
-    /** The last Format_description seen, as sent, or null. */
-    public byte[] formatDescription() {
-        return formatDescription;
     }
 }

@@ -116,11 +116,6 @@ public final class BinlogTail implements AutoCloseable {
         return tracker.position();
     }
 
-    /** The current Format_description, as the master sent it. */
-    public byte[] formatDescription() {
-        return tracker.formatDescription();
-    }
-
     /** Whether events carry CRC32. */
     public boolean crc32() {
         return crc32;

@@ -93,11 +93,6 @@ public final class RelayHub implements AutoCloseable {
         return ring;
     }
 
-    /** The current Format_description of the master, as sent. */
-    public byte[] formatDescription() {
-        return tail.formatDescription();
-    }
-
     /** Whether the master's events carry CRC32. */
     public boolean crc32() {
         return tail.crc32();

@@ -8,7 +8,7 @@ import java.util.HexFormat;
  * closing a BEGIN, a DDL or other statement logged on its own, or MySQL's XA_PREPARE. That event is the one a semi-sync
  * master asks replicas to ACK. Single-threaded: fed by the tail in stream order.
  */
-final class TransactionBoundaries {
+public final class TransactionBoundaries {
 
     private static final int QUERY_POST_HEADER = 13;
 
@@ -18,11 +18,16 @@ final class TransactionBoundaries {
     /** Outcome for one event. */
     record Boundary(String gtid, boolean endsTransaction) {}
 
-    /** XA COMMIT / XA ROLLBACK of a prepared XA transaction (MariaDB 10.5+ binlogs XA PREPARE on its own). */
-    private static boolean endsXa(final String query) {
-        final String head = query.length() > 11 ? query.substring(0, 11) : query;
-        final String upper = head.toUpperCase(java.util.Locale.ROOT);
-        return upper.startsWith("XA COMMIT") || upper.startsWith("XA ROLLBACK");
+    /**
+     * Whether a Query event's statement (its beginning is enough) closes the open transaction: COMMIT, ROLLBACK, or
+     * XA COMMIT / XA ROLLBACK of a prepared XA transaction (MariaDB 10.5+ binlogs XA PREPARE on its own).
+     */
+    public static boolean closesTransaction(final String query) {
+        final String q = query.strip();
+        return q.equalsIgnoreCase("COMMIT")
+                || q.equalsIgnoreCase("ROLLBACK")
+                || q.regionMatches(true, 0, "XA COMMIT", 0, 9)
+                || q.regionMatches(true, 0, "XA ROLLBACK", 0, 11);
     }
 
     Boundary accept(final byte[] event, final boolean crc32) {
@@ -56,10 +61,7 @@ final class TransactionBoundaries {
                     inTransaction = true;
                     return new Boundary(gtid, false);
                 }
-                if (!inTransaction
-                        || query.equalsIgnoreCase("COMMIT")
-                        || query.equalsIgnoreCase("ROLLBACK")
-                        || endsXa(query)) {
+                if (!inTransaction || closesTransaction(query)) {
                     return end();
                 }
                 return new Boundary(gtid, false);

@@ -70,7 +70,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** Position probes for sessions whose commits carry no GTID; null when not configured. */
     private final PositionProbes probes;
 
-    /** Answers the semi-sync variables and counters; null without an ack tracker. */
+    /** Answers the semi-sync variables and counters (shared); null without an ack tracker. */
     private final AdminCommands admin;
 
     private AdminQueries adminQueries;
@@ -90,6 +90,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private Channel backend;
     private State state = State.CONNECTING;
     private Handshake greeting;
+    /** How this master reports commits, from its greeting's version. */
+    private DetectionMode detection;
+
     private boolean clientTls;
     /** Client sequence id minus master sequence id during authentication (1 when only the client used TLS). */
     private int sequenceShift;
@@ -104,12 +107,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             final TlsContexts tls,
             final SessionCounters counters,
             final Transport transport,
-            final SemiSyncServices services) {
+            final SemiSyncServices services,
+            final AdminCommands admin) {
         final AckTracker tracker = services.tracker();
         this.transport = transport;
         this.probes = services.probes();
         this.relay = services.relay();
-        this.admin = tracker == null ? null : new AdminCommands(tracker, probes);
+        this.admin = admin;
         this.replication = tracker == null ? null : new ReplicationCommands(tracker, relay);
         this.tracker = tracker;
         this.config = config;
@@ -386,6 +390,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         greeting = Handshake.parse(packet.payload());
+        detection = DetectionMode.forServerVersion(greeting.displayVersion());
         final ByteBuf payload = packet.payload().copy();
         // The proxy cannot carry compressed framing; it always offers TLS (terminated here).
         greeting.writeCapabilities(
@@ -422,7 +427,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return tracker != null
                 && Capabilities.has(clientCapabilities, Capabilities.CLIENT_SESSION_TRACK)
                 && Capabilities.has(greeting.capabilities(), Capabilities.CLIENT_SESSION_TRACK)
-                && DetectionMode.forServerVersion(greeting.displayVersion()).tracking();
+                && detection.tracking();
     }
 
     /**
@@ -430,16 +435,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * MySQL); the answer is not relayed. {@link #authOk} waits meanwhile.
      */
     private void enableTracking() {
-        final String sql = greeting.isMariaDb()
-                ? "SET SESSION session_track_system_variables = IF(@@session.session_track_system_variables = '',"
-                        + " 'last_gtid', CONCAT(@@session.session_track_system_variables, ',last_gtid'))"
-                : "SET SESSION session_track_gtids = OWN_GTID";
-        final ByteBuf query = backend.alloc().buffer(1 + sql.length());
-        query.writeByte(Commands.COM_QUERY).writeCharSequence(sql, java.nio.charset.StandardCharsets.UTF_8);
+        // one statement for either kind of master; MariaDB's list is extended, not replaced, and never twice
+        final String sql = detection.trackingStatements().get(0);
         final boolean authenticating = state == State.AUTHENTICATING;
         state = State.ENABLING_TRACKING;
         trackingAfterAuth = authenticating;
-        backend.writeAndFlush(new Packet(0, query));
+        backend.writeAndFlush(InternalQuery.command(backend.alloc(), sql));
         if (!backend.config().isAutoRead()) {
             backend.read();
         }

@@ -9,6 +9,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.semisync.proxy.admin.AdminCommands;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.protocol.PacketDecoder;
@@ -59,6 +60,9 @@ public final class FrontendServer implements AutoCloseable {
                 "semisync.eventLoops", Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
         final SessionCounters counters = new SessionCounters();
+        // stateless: one for every session
+        final AdminCommands admin =
+                services.tracker() == null ? null : new AdminCommands(services.tracker(), services.probes());
         final ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -71,7 +75,9 @@ public final class FrontendServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("packets", new PacketDecoder())
                                 .addLast("encoder", PacketEncoder.INSTANCE)
-                                .addLast("session", new ClientSession(config, tls, counters, transport, services));
+                                .addLast(
+                                        "session",
+                                        new ClientSession(config, tls, counters, transport, services, admin));
                     }
                 });
         final HostPort listen = config.listen();

@@ -94,14 +94,13 @@ public final class CommitGate {
                                 packet.payload().readableBytes() - 1,
                                 StandardCharsets.UTF_8);
                 // whether a transaction is open is known only when the previous response has ended (pipelining)
-                final boolean ifOpen = WriteClassifier.mayWrite(sql, true);
-                if (!ifOpen) {
+                final List<String> statements = SqlText.split(sql);
+                if (!WriteClassifier.mayWrite(statements, true)) {
                     yield READ;
                 }
-                final List<String> statements = SqlText.split(sql);
-                final String first = statements.isEmpty() ? "" : SqlText.firstWord(statements.get(0));
+                final String first = SqlText.firstWord(statements.get(0));
                 yield new Command(
-                        WriteClassifier.mayWrite(sql, false),
+                        WriteClassifier.mayWrite(statements, false),
                         true,
                         statements.size() == 1,
                         first.equals("BEGIN") || first.equals("START"));
@@ -158,9 +157,8 @@ public final class CommitGate {
         transactionOpen = openAfter;
         final boolean wroteOk = responseWroteOk;
         responseWroteOk = false;
-        final boolean mayWrite = openBefore
-                ? command != null && command.mayWriteIfOpen()
-                : command != null && command.mayWriteIfClosed();
+        final boolean mayWrite =
+                command != null && (openBefore ? command.mayWriteIfOpen() : command.mayWriteIfClosed());
         if (!mayWrite || !wroteOk) {
             return null;
         }

@@ -25,14 +25,13 @@ public enum DetectionMode {
 
     /** The mode for a master of {@code version} offering the given tracking variables. */
     public static DetectionMode from(final String version, final boolean systemVariables, final boolean gtids) {
-        final boolean mariaDb = version.toLowerCase(Locale.ROOT).contains("mariadb");
-        if (mariaDb && systemVariables && reportsLastGtid(version)) {
-            return MARIADB_TRACKING;
-        }
-        if (!mariaDb && gtids) {
-            return MYSQL_TRACKING;
-        }
-        return POSITION_PROBE;
+        final DetectionMode byVersion = forServerVersion(version);
+        final boolean offered = switch (byVersion) {
+            case MARIADB_TRACKING -> systemVariables;
+            case MYSQL_TRACKING -> gtids;
+            case POSITION_PROBE -> true;
+        };
+        return offered ? byVersion : POSITION_PROBE;
     }
 
     /** The mode for a master that greets with {@code version}, assuming it has the usual tracking variables. */

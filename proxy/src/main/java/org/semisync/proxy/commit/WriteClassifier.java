@@ -104,7 +104,12 @@ public final class WriteClassifier {
      *     previous OK's status): then BEGIN commits it
      */
     public static boolean mayWrite(final String sql, final boolean inTransactionBefore) {
-        for (final String statement : SqlText.split(sql)) {
+        return mayWrite(SqlText.split(sql), inTransactionBefore);
+    }
+
+    /** {@link #mayWrite(String, boolean)} for a text already split into statements ({@link SqlText#split}). */
+    public static boolean mayWrite(final List<String> statements, final boolean inTransactionBefore) {
+        for (final String statement : statements) {
             if (statementMayWrite(statement, inTransactionBefore)) {
                 return true;
             }

@@ -13,6 +13,7 @@ import org.semisync.ack.MariaDbGtid;
 import org.semisync.proxy.binlog.EventHeader;
 import org.semisync.proxy.binlog.RawEvent;
 import org.semisync.proxy.binlog.SyntheticEvents;
+import org.semisync.proxy.binlog.TransactionBoundaries;
 import org.semisync.proxy.protocol.MalformedPacketException;
 import org.semisync.proxy.protocol.Packet;
 import org.semisync.proxy.protocol.Packets;
@@ -119,18 +120,17 @@ public final class DumpStream {
 
     /** One event of the shared ring, as the master wrote it, framed like a relayed one. */
     public List<Packet> fromRing(final RawEvent event) {
-        final byte[] bytes = event.bytes();
-        final ByteBuf payload =
-                alloc.buffer(1 + bytes.length).writeByte(Packets.OK).writeBytes(bytes);
-        return event(payload);
+        return event(eventPacket(event.bytes()));
+    }
+
+    /** {@code [00][event]}, as a master sends an event in its dump. */
+    private ByteBuf eventPacket(final byte[] event) {
+        return alloc.buffer(1 + event.length).writeByte(Packets.OK).writeBytes(event);
     }
 
     /** A heartbeat with the current coordinates (sent while idle when the dump is served from the ring). */
     public List<Packet> heartbeat(final long masterServerId, final boolean crc32) {
-        final byte[] bytes = SyntheticEvents.heartbeat(masterServerId, file, position, crc32);
-        final ByteBuf payload =
-                alloc.buffer(1 + bytes.length).writeByte(Packets.OK).writeBytes(bytes);
-        return event(payload);
+        return event(eventPacket(SyntheticEvents.heartbeat(masterServerId, file, position, crc32)));
     }
 
     /** The position the replica has received up to, in master coordinates. */
@@ -274,15 +274,11 @@ public final class DumpStream {
             ends = true;
         } else if (type == EventHeader.QUERY_EVENT) {
             final String head = queryHead(payload, body, bodyLength);
-            if (head.equals("BEGIN")) {
+            if (head.equalsIgnoreCase("BEGIN")) {
                 inTransaction = true;
                 starts = true;
             } else {
-                ends = !inTransaction
-                        || head.equals("COMMIT")
-                        || head.equals("ROLLBACK")
-                        || head.startsWith("XA COMMIT")
-                        || head.startsWith("XA ROLLBACK");
+                ends = !inTransaction || TransactionBoundaries.closesTransaction(head);
             }
         }
         if (starts) {
@@ -299,7 +295,7 @@ public final class DumpStream {
                 quietEnd = lastTransactionEnd;
                 lastTransactionAcked = false;
             }
-        } else if (quietEnd != null && !starts) {
+        } else if (quietEnd != null) {
             extendQuietEnd();
         }
         return ends && semiSync;
@@ -328,7 +324,7 @@ public final class DumpStream {
         return crc.getValue() == payload.getUnsignedIntLE(start + size - EventHeader.CHECKSUM_SIZE);
     }
 
-    /** The first 11 characters of a Query event's statement, upper case (enough for BEGIN, COMMIT, XA COMMIT). */
+    /** The first 11 characters of a Query event's statement (enough for BEGIN, COMMIT, XA COMMIT). */
     private String queryHead(final ByteBuf payload, final int body, final int bodyLength) {
         // Query event: thread id (4), exec time (4), db length (1), error code (2), status vars length (2), status
         // vars, db name + NUL, statement text
@@ -340,8 +336,7 @@ public final class DumpStream {
             return "";
         }
         return payload.toString(text, Math.min(textLength, 11), StandardCharsets.US_ASCII)
-                .strip()
-                .toUpperCase(java.util.Locale.ROOT);
+                .strip();
     }
 
     /**

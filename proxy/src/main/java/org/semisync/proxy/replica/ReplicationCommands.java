@@ -11,6 +11,7 @@ import org.semisync.proxy.binlog.RelayHub;
 import org.semisync.proxy.protocol.Commands;
 import org.semisync.proxy.protocol.MalformedPacketException;
 import org.semisync.proxy.protocol.Packet;
+import org.semisync.proxy.protocol.QueryBytes;
 import org.semisync.proxy.protocol.ResultSetWriter;
 
 /**
@@ -67,6 +68,9 @@ public final class ReplicationCommands {
         final ByteBuf p = packet.payload();
         switch (packet.firstByte()) {
             case Commands.COM_QUERY -> {
+                if (!mayConcernReplication(p)) {
+                    return RELAY; // every client's queries pass here: decode only the few that can match below
+                }
                 final String sql =
                         normalise(p.toString(p.readerIndex() + 1, p.readableBytes() - 1, StandardCharsets.UTF_8));
                 if (SHOW_PROBE.matcher(sql).matches()) {
@@ -129,6 +133,19 @@ public final class ReplicationCommands {
                 return RELAY;
             }
         }
+    }
+
+    private static final byte[] SEMI_SYNC = QueryBytes.lowerCase("rpl_semi_sync");
+    private static final byte[] HEARTBEAT_VARIABLE = QueryBytes.lowerCase("@master_heartbeat_period");
+    private static final byte[] CONNECT_STATE_VARIABLE = QueryBytes.lowerCase("@slave_connect_state");
+    private static final byte[] KILL_WORD = QueryBytes.lowerCase("kill");
+
+    /** Whether a COM_QUERY holds a word one of the patterns above needs (case-insensitive, bytes only). */
+    private static boolean mayConcernReplication(final ByteBuf query) {
+        return QueryBytes.contains(query, SEMI_SYNC)
+                || QueryBytes.contains(query, HEARTBEAT_VARIABLE)
+                || QueryBytes.contains(query, CONNECT_STATE_VARIABLE)
+                || QueryBytes.contains(query, KILL_WORD);
     }
 
     /** Lower case, single spaces, no trailing semicolon: the forms replicas send vary only in that. */

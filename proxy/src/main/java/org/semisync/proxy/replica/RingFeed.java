@@ -1,6 +1,5 @@
 package org.semisync.proxy.replica;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -102,7 +101,7 @@ public final class RingFeed {
         }
         if (!sentSinceHeartbeat && replica.isWritable() && dump.position() != null) {
             dump.heartbeat(hub.masterServerId(), hub.crc32()).forEach(replica::write);
-            replica.writeAndFlush(Unpooled.EMPTY_BUFFER);
+            replica.flush();
         }
         sentSinceHeartbeat = false;
     }

@@ -12,21 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class BinlogRingTest {
     private final List<String> ends = new CopyOnWriteArrayList<>();
-    private final ReplicationEvents events = new ReplicationEvents() {
-        @Override
-        public void transactionEnded(final String gtid, final String file, final long endPosition) {
-            ends.add(gtid + "@" + file + ":" + endPosition);
-        }
-
-        @Override
-        public void replicaConnected(final String replicaId, final String file, final long position) {}
-
-        @Override
-        public void acknowledged(final String replicaId, final String file, final long position) {}
-
-        @Override
-        public void replicaDisconnected(final String replicaId) {}
-    };
+    private final ReplicationEvents events =
+            (gtid, file, endPosition) -> ends.add(gtid + "@" + file + ":" + endPosition);
 
     private static RawEvent event(final long start, final int length, final String gtid, final boolean ends) {
         final byte[] bytes = new byte[length];

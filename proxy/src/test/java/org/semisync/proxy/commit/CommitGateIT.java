@@ -15,6 +15,7 @@ import org.semisync.ack.SemiSyncStatus;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
 import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.demo.Replicas;
+import org.semisync.proxy.testing.GateCluster;
 import org.semisync.proxy.testing.ProxyUnderTest;
 import org.semisync.proxy.testing.SemiSyncTopology;
 
@@ -54,7 +55,7 @@ class CommitGateIT {
                                     gtid,
                                     Replicas.status(r1).get("Gtid_IO_Pos"),
                                     Replicas.status(r1).get("Last_IO_Error"))
-                            .anyMatch(r -> covers(Replicas.status(r).get("Gtid_IO_Pos"), gtid));
+                            .anyMatch(r -> GateCluster.covers(Replicas.status(r).get("Gtid_IO_Pos"), gtid));
                 }
                 c.setAutoCommit(false);
                 s.executeUpdate("INSERT INTO g VALUES (100, 'trx')");
@@ -63,7 +64,7 @@ class CommitGateIT {
                 c.setAutoCommit(true);
                 final String gtid = lastGtid(s);
                 assertThat(List.of(r1, r2))
-                        .anyMatch(r -> covers(Replicas.status(r).get("Gtid_IO_Pos"), gtid));
+                        .anyMatch(r -> GateCluster.covers(Replicas.status(r).get("Gtid_IO_Pos"), gtid));
                 SemiSyncTopology.awaitStatus(proxy, st -> st.yesTx() >= yesBefore + 21);
                 // the commits were really held (waited for an ACK), not merely fast
                 assertThat(proxy.tracker().status().requestAck()).isGreaterThanOrEqualTo(requestsBefore + 1);
@@ -104,20 +105,5 @@ class CommitGateIT {
             rs.next();
             return rs.getString(1);
         }
-    }
-
-    /** Whether a replica's GTID position (domain-server-seq list) includes {@code gtid}. */
-    private static boolean covers(final String position, final String gtid) {
-        if (position == null || gtid == null || gtid.isEmpty()) {
-            return false;
-        }
-        final String[] g = gtid.split("-");
-        for (String p : position.split(",")) {
-            final String[] q = p.trim().split("-");
-            if (q.length == 3 && q[0].equals(g[0]) && Long.parseLong(q[2]) >= Long.parseLong(g[2])) {
-                return true;
-            }
-        }
-        return false;
     }
 }

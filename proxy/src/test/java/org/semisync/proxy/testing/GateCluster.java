@@ -119,12 +119,9 @@ public final class GateCluster implements AutoCloseable {
         return covers(Replicas.status(replica).get("Gtid_IO_Pos"), gtidPosition);
     }
 
-    /** Whether a GTID position list includes every GTID of {@code wanted} (domain-server-seq lists). */
+    /** Whether a GTID position list includes every GTID of {@code wanted} (domain-server-seq lists, not empty). */
     public static boolean covers(final String position, final String wanted) {
-        if (wanted == null || wanted.isBlank()) {
-            return true;
-        }
-        if (position == null) {
+        if (position == null || wanted == null || wanted.isBlank()) {
             return false;
         }
         for (String w : wanted.split(",")) {
