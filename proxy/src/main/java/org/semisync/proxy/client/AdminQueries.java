@@ -15,7 +15,7 @@ import org.semisync.proxy.protocol.QueryBytes;
  * session's event loop.
  */
 final class AdminQueries {
-    private static final byte[] SEMI_SYNC_NAME = QueryBytes.lowerCase("rpl_semi_sync");
+    private static final QueryBytes.Word SEMI_SYNC_NAME = QueryBytes.word("rpl_semi_sync");
 
     private final AdminCommands admin;
     private final Channel client;

@@ -232,7 +232,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static final byte[] SESSION_TRACK = QueryBytes.lowerCase("session_track");
+    private static final QueryBytes.Word SESSION_TRACK = QueryBytes.word("session_track");
 
     private void onPrivilegeCheck(final Packet packet) {
         adminQueries.onAnswer(packet, user);
@@ -361,7 +361,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                             authOk = packet.retain();
                             enableTracking();
                         } else {
-                            client.write(packet.retain());
+                            client.write(packet.retain(), client.voidPromise());
                         }
                     }
                 }
@@ -587,7 +587,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(packet);
             return;
         }
-        backend.write(packet);
+        backend.write(packet, backend.voidPromise());
     }
 
     private static String rootMessage(final Throwable t) {

@@ -206,7 +206,7 @@ public final class CommitGate {
                 queue.pollFirst();
                 final Packet packet = (Packet) head;
                 if (client.isActive()) {
-                    client.write(packet);
+                    client.write(packet, client.voidPromise());
                     wrote = true;
                 } else {
                     packet.release();

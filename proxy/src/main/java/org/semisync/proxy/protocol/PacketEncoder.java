@@ -7,11 +7,14 @@ import io.netty.handler.codec.MessageToMessageEncoder;
 import java.util.List;
 
 /**
- * Writes {@link Packet}s as header + payload without copying the payload. The caller is responsible for splitting
+ * Writes {@link Packet}s as header + payload, copying only small payloads. The caller is responsible for splitting
  * logical packets of 16 MiB or more ({@link Packets#MAX_PAYLOAD}) into several wire packets.
  */
 @ChannelHandler.Sharable
 public final class PacketEncoder extends MessageToMessageEncoder<Packet> {
+    /** Payloads up to this size are copied behind their header; larger ones are sent as they are. */
+    static final int COPY_LIMIT = 1024;
+
     /** One instance serves every channel. */
     public static final PacketEncoder INSTANCE = new PacketEncoder();
 
@@ -26,8 +29,18 @@ public final class PacketEncoder extends MessageToMessageEncoder<Packet> {
             throw new IllegalArgumentException(
                     "payload of " + payload.readableBytes() + " bytes must be split into continuation packets");
         }
+        final int length = payload.readableBytes();
+        if (length <= COPY_LIMIT) {
+            // most packets (statements, OKs, small rows, ACKs): one buffer and one iovec beat a second allocation
+            out.add(ctx.alloc()
+                    .ioBuffer(Packets.HEADER_SIZE + length)
+                    .writeMediumLE(length)
+                    .writeByte(packet.sequenceId())
+                    .writeBytes(payload, payload.readerIndex(), length));
+            return;
+        }
         final ByteBuf header = ctx.alloc().ioBuffer(Packets.HEADER_SIZE);
-        header.writeMediumLE(payload.readableBytes()).writeByte(packet.sequenceId());
+        header.writeMediumLE(length).writeByte(packet.sequenceId());
         out.add(header);
         out.add(payload.retain());
     }

@@ -1,6 +1,7 @@
 package org.semisync.proxy.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -8,24 +9,53 @@ import java.util.Locale;
 public final class QueryBytes {
     private QueryBytes() {}
 
-    /** The lower-case ASCII bytes of {@code word}, for {@link #contains}. */
-    public static byte[] lowerCase(final String word) {
-        return word.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+    /** An ASCII word to look for in any letter case. */
+    public static final class Word {
+        private final byte[] lowerCase;
+        /** Stops at a byte that may start the word: the scan runs over the buffer's memory without index checks. */
+        private final ByteProcessor notFirstLetter;
+
+        private Word(final String word) {
+            if (word.isEmpty()) {
+                throw new IllegalArgumentException("empty word");
+            }
+            this.lowerCase = word.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+            final byte lower = lowerCase[0];
+            final byte upper = (byte) Character.toUpperCase(lower);
+            this.notFirstLetter = b -> b != lower && b != upper;
+        }
     }
 
-    /** Whether {@code query} contains {@code lowerCaseWord} in any letter case. */
-    public static boolean contains(final ByteBuf query, final byte[] lowerCaseWord) {
-        final int end = query.writerIndex() - lowerCaseWord.length;
-        outer:
-        for (int i = query.readerIndex(); i <= end; i++) {
-            for (int j = 0; j < lowerCaseWord.length; j++) {
-                final int b = query.getByte(i + j);
-                if ((b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b) != lowerCaseWord[j]) {
-                    continue outer;
-                }
+    /** {@code word} for {@link #contains}. */
+    public static Word word(final String word) {
+        return new Word(word);
+    }
+
+    /** Whether {@code query} contains {@code word} in any letter case. */
+    public static boolean contains(final ByteBuf query, final Word word) {
+        final byte[] w = word.lowerCase;
+        final int last = query.writerIndex() - w.length;
+        int from = query.readerIndex();
+        while (from <= last) {
+            final int at = query.forEachByte(from, last - from + 1, word.notFirstLetter);
+            if (at < 0) {
+                return false;
             }
-            return true;
+            if (restMatches(query, at, w)) {
+                return true;
+            }
+            from = at + 1;
         }
         return false;
+    }
+
+    private static boolean restMatches(final ByteBuf query, final int at, final byte[] lowerCaseWord) {
+        for (int j = 1; j < lowerCaseWord.length; j++) {
+            final int b = query.getByte(at + j);
+            if ((b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b) != lowerCaseWord[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -120,7 +120,26 @@ public final class DumpStream {
 
     /** One event of the shared ring, as the master wrote it, framed like a relayed one. */
     public List<Packet> fromRing(final RawEvent event) {
-        return event(eventPacket(event.bytes()));
+        if (!semiSync) {
+            return event(eventPacket(event.bytes()));
+        }
+        // the ring's events are copied anyway: write the semi-sync header in the same buffer (no composite)
+        final byte[] bytes = event.bytes();
+        final ByteBuf framed = alloc.buffer(3 + bytes.length)
+                .writeByte(Packets.OK)
+                .writeByte(SEMI_SYNC_MAGIC)
+                .writeByte(0)
+                .writeBytes(bytes);
+        final boolean needAck;
+        try {
+            // follow() reads the event after the byte at the reader index, as in [00][event]
+            needAck = follow(framed.readerIndex(2));
+        } catch (RuntimeException e) {
+            framed.release();
+            throw e;
+        }
+        framed.readerIndex(0).setByte(2, needAck ? NEED_ACK : 0);
+        return split(framed, needAck);
     }
 
     /** {@code [00][event]}, as a master sends an event in its dump. */
@@ -183,7 +202,15 @@ public final class DumpStream {
         } else {
             framed = payload;
         }
-        final List<Packet> out = new ArrayList<>(1);
+        return split(framed, needAck);
+    }
+
+    /** The logical packet {@code framed} (owned here) as wire packets with this stream's sequence ids. */
+    private List<Packet> split(final ByteBuf framed, final boolean needAck) {
+        if (framed.readableBytes() < Packets.MAX_PAYLOAD) {
+            return finish(List.of(new Packet(nextSequence++, framed)), needAck);
+        }
+        final List<Packet> out = new ArrayList<>(2);
         // a logical packet of 16 MiB - 1 or more is sent as several wire packets; a multiple of the maximum ends
         // with an empty one
         while (true) {
@@ -194,11 +221,15 @@ public final class DumpStream {
             }
         }
         framed.release();
+        return finish(out, needAck);
+    }
+
+    private List<Packet> finish(final List<Packet> packets, final boolean needAck) {
         if (needAck) {
             // the replica answers a flagged event with an ACK of sequence id 0 and then expects sequence id 1
             nextSequence = 1;
         }
-        return out;
+        return packets;
     }
 
     /** Follows positions and transactions; returns whether this event ends a transaction (asks for an ACK). */

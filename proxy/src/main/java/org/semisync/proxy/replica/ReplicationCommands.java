@@ -135,10 +135,10 @@ public final class ReplicationCommands {
         }
     }
 
-    private static final byte[] SEMI_SYNC = QueryBytes.lowerCase("rpl_semi_sync");
-    private static final byte[] HEARTBEAT_VARIABLE = QueryBytes.lowerCase("@master_heartbeat_period");
-    private static final byte[] CONNECT_STATE_VARIABLE = QueryBytes.lowerCase("@slave_connect_state");
-    private static final byte[] KILL_WORD = QueryBytes.lowerCase("kill");
+    private static final QueryBytes.Word SEMI_SYNC = QueryBytes.word("rpl_semi_sync");
+    private static final QueryBytes.Word HEARTBEAT_VARIABLE = QueryBytes.word("@master_heartbeat_period");
+    private static final QueryBytes.Word CONNECT_STATE_VARIABLE = QueryBytes.word("@slave_connect_state");
+    private static final QueryBytes.Word KILL_WORD = QueryBytes.word("kill");
 
     /** Whether a COM_QUERY holds a word one of the patterns above needs (case-insensitive, bytes only). */
     private static boolean mayConcernReplication(final ByteBuf query) {

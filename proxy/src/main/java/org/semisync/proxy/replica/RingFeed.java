@@ -70,7 +70,7 @@ public final class RingFeed {
                 return;
             }
             for (Packet p : dump.fromRing(event)) {
-                replica.write(p);
+                replica.write(p, replica.voidPromise());
             }
             cursor++;
             wrote = true;

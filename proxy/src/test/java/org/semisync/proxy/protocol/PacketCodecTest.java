@@ -57,13 +57,28 @@ class PacketCodecTest {
     }
 
     @Test
-    void encodesHeaderAndPayloadUnchanged() {
-        channel.writeOutbound(new Packet(7, Unpooled.wrappedBuffer(new byte[] {0x0e})));
+    void encodesASmallPacketAsOneBuffer() {
+        final ByteBuf payload = Unpooled.wrappedBuffer(new byte[] {0x0e});
+        channel.writeOutbound(new Packet(7, payload));
+        final ByteBuf wire = channel.readOutbound();
+        assertThat(ByteBufUtil.hexDump(wire)).isEqualTo("010000070e");
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(payload.refCnt()).as("the payload was copied and released").isZero();
+        wire.release();
+    }
+
+    @Test
+    void sendsALargePayloadBehindItsHeaderWithoutCopying() {
+        final int length = PacketEncoder.COPY_LIMIT + 1;
+        final ByteBuf payload = Unpooled.buffer(length).writeZero(length - 1).writeByte(0x5A);
+        channel.writeOutbound(new Packet(2, payload));
         final ByteBuf header = channel.readOutbound();
-        final ByteBuf payload = channel.readOutbound();
-        assertThat(ByteBufUtil.hexDump(header) + ByteBufUtil.hexDump(payload)).isEqualTo("010000070e");
+        final ByteBuf body = channel.readOutbound();
+        assertThat(ByteBufUtil.hexDump(header)).isEqualTo("01040002");
+        assertThat(body).as("the payload itself").isSameAs(payload);
+        assertThat(body.getByte(length - 1)).isEqualTo((byte) 0x5A);
         header.release();
-        payload.release();
+        body.release();
     }
 
     @Test
