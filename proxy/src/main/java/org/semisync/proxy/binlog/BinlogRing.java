@@ -9,6 +9,7 @@ import com.lmax.disruptor.dsl.ProducerType;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
+import org.semisync.ack.BinlogPosition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +98,17 @@ public final class BinlogRing implements AutoCloseable {
      * First sequence whose event starts at {@code file:position}, or -1 when the ring no longer (or not yet) holds it.
      */
     public long find(final String file, final long position) {
+        if (published() < 0) {
+            return -1;
+        }
+        // A replica catching up from before the ring asks at every event it receives: answer that case without
+        // walking the whole ring (events are in binlog order).
+        final RawEvent first = read(oldest());
+        if (first != null
+                && new BinlogPosition(file, position).compareTo(new BinlogPosition(first.file(), first.startPosition()))
+                        < 0) {
+            return -1;
+        }
         for (long s = published(); s >= oldest(); s--) {
             final RawEvent event = read(s);
             if (event == null) {

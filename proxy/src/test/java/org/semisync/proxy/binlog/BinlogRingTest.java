@@ -39,6 +39,13 @@ class BinlogRingTest {
         assertThat(ends).containsExactly("0-1-1@bin.000001:65");
     }
 
+    @Test
+    void anEmptyRingHoldsNoPosition() {
+        try (BinlogRing ring = new BinlogRing(4, events, Executors.defaultThreadFactory())) {
+            assertThat(ring.find("bin.000001", 4)).isEqualTo(-1);
+        }
+    }
+
     /** Readers never gate the producer: an unread ring wraps and old sequences read as overwritten. */
     @Test
     void aReaderThatFallsARingBehindSeesItsSlotOverwritten() {
@@ -50,7 +57,10 @@ class BinlogRingTest {
             assertThat(ring.oldest()).isEqualTo(6);
             assertThat(ring.read(5)).isNull();
             assertThat(ring.read(6).startPosition()).isEqualTo(124);
-            assertThat(ring.find("bin.000001", 24)).isEqualTo(-1);
+            assertThat(ring.find("bin.000001", 24)).as("before the ring").isEqualTo(-1);
+            assertThat(ring.find("bin.000001", 124)).as("the oldest event").isEqualTo(6);
+            assertThat(ring.find("bin.000001", 184)).as("the newest event").isEqualTo(9);
+            assertThat(ring.find("bin.000001", 130)).as("inside an event").isEqualTo(-1);
         }
         assertThat(ends).hasSize(10);
     }
