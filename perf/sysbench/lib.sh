@@ -79,5 +79,5 @@ sb() {
   sysbench "$test" --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$port" --mysql-user=sbtest \
     --mysql-password=sbtest_pass --mysql-db=sbtest --mysql-ssl=off --tables="${SB_TABLES:-4}" \
     --table-size="${SB_TABLE_SIZE:-10000}" --threads="$threads" --time="$seconds" --report-interval=0 \
-    --percentile=99 --histogram=off "$action" >"$out" 2>&1
+    --percentile=99 --histogram="${SB_HISTOGRAM:-off}" "$action" >"$out" 2>&1
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Proxy semi-sync vs the master's native semi-sync (AFTER_COMMIT, AFTER_SYNC), Debian MariaDB 10.11, two replicas.
 #   perf/sysbench/semisync.sh [--seconds 15] [--threads "1 8 32 64"] [--tests "oltp_insert oltp_write_only"] [--passes 2]
+#                             [--warmup 30]
 # Each cell runs the three configurations back to back (interleaved); raw outputs, counters and RESULTS.md go to
 # perf/results/semisync/.
 set -euo pipefail
@@ -10,13 +11,17 @@ SECONDS_PER_CELL=15
 THREADS="1 8"
 TESTS="oltp_insert oltp_write_only"
 PASSES=1
+export SB_HISTOGRAM=on   # p95 comes from sysbench's latency histogram (it prints one percentile, p99 here)
+WARMUP_SECONDS=30
+CLK_TCK=$(getconf CLK_TCK)
 while [ $# -gt 0 ]; do
   case $1 in
     --seconds) SECONDS_PER_CELL=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --tests) TESTS=$2; shift 2 ;;
     --passes) PASSES=$2; shift 2 ;;
-    *) echo "usage: $0 [--seconds N] [--threads LIST] [--tests LIST] [--passes N]" >&2; exit 2 ;;
+    --warmup) WARMUP_SECONDS=$2; shift 2 ;;
+    *) echo "usage: $0 [--seconds N] [--threads LIST] [--tests LIST] [--passes N] [--warmup SECONDS]" >&2; exit 2 ;;
   esac
 done
 
@@ -29,9 +34,14 @@ sql() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -N -e "$2"; }
 start_mariadb master 1
 start_mariadb replica1 2 --rpl-semi-sync-slave-enabled=ON --read-only=1
 start_mariadb replica2 3 --rpl-semi-sync-slave-enabled=ON --read-only=1
+SERVER_PIDS=("${PIDS[@]}")   # master, replica1, replica2
 METRICS_PORT=$(free_port)
 start_proxy "$PORT_MASTER" --replication-user repl --replication-password repl_pass --timeout 10000 \
   --metrics "127.0.0.1:$METRICS_PORT"
+PROXY_PID=${PIDS[-1]}
+# CPU time (user + system, clock ticks) of a process so far
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+cpu_snapshot() { echo "$(cpu_ticks "${SERVER_PIDS[0]}") $(( $(cpu_ticks "${SERVER_PIDS[1]}") + $(cpu_ticks "${SERVER_PIDS[2]}") )) $(cpu_ticks "$PROXY_PID")"; }
 # replicas start at the master's position before the tables are prepared, so they replicate them
 START=$(sql "$PORT_MASTER" "SELECT @@gtid_binlog_pos")
 for r in $PORT_REPLICA1 $PORT_REPLICA2; do sql "$r" "SET GLOBAL gtid_slave_pos='$START'"; done
@@ -64,6 +74,13 @@ configure() {   # configure native_after_commit|native_after_sync|proxy -> sets 
   esac
 }
 
+# Warm-up, not recorded: the proxy's JIT compiles its hot paths for a minute after start (C2 still took ~10 % of
+# the proxy's CPU 40 s in), and the master's buffer pool fills; without it the first cells measure a cold proxy.
+for config in native_after_commit proxy; do
+  configure "$config"
+  sb oltp_write_only "$TARGET_PORT" 8 "$WARMUP_SECONDS" "$WORK_DIR/warmup_$config.txt"
+done
+
 for pass in $(seq 1 "$PASSES"); do
 for test in $TESTS; do
   for threads in $THREADS; do
@@ -76,7 +93,15 @@ for test in $TESTS; do
         y0=$(native_counter Rpl_semi_sync_master_yes_tx); n0=$(native_counter Rpl_semi_sync_master_no_tx)
       fi
       file="$OUT/${test}_t${threads}_${config}_run${pass}.txt"
+      read -r c0_master c0_replicas c0_proxy <<<"$(cpu_snapshot)"
       sb "$test" "$TARGET_PORT" "$threads" "$SECONDS_PER_CELL" "$file"
+      sed -i -E 's/\|[* ]+ ([0-9]+)$/| \1/' "$file"   # the histogram's bars: only the counts are read
+      read -r c1_master c1_replicas c1_proxy <<<"$(cpu_snapshot)"
+      txns=$(awk '/transactions:/ {print $2}' "$file")
+      # the proxy tails the master's binlog in every configuration; it serves the replicas only in "proxy"
+      awk -v t="$txns" -v hz="$CLK_TCK" -v m=$((c1_master - c0_master)) -v r=$((c1_replicas - c0_replicas)) \
+        -v p=$((c1_proxy - c0_proxy)) 'BEGIN { u = 1e6 / hz / (t > 0 ? t : 1);
+          printf "cpu_us_per_tx master=%.0f replicas=%.0f proxy=%.0f\n", m * u, r * u, p * u }' >>"$file"
       if [ "$config" = proxy ]; then
         y1=$(proxy_counter semisync_master_yes_tx_total); n1=$(proxy_counter semisync_master_no_tx_total)
       else
