@@ -130,14 +130,8 @@ public final class DumpStream {
                 .writeByte(SEMI_SYNC_MAGIC)
                 .writeByte(0)
                 .writeBytes(bytes);
-        final boolean needAck;
-        try {
-            // follow() reads the event after the byte at the reader index, as in [00][event]
-            needAck = follow(framed.readerIndex(2));
-        } catch (RuntimeException e) {
-            framed.release();
-            throw e;
-        }
+        // follow() reads the event after the byte at the reader index, as in [00][event]
+        final boolean needAck = followOwned(framed.readerIndex(2));
         framed.readerIndex(0).setByte(2, needAck ? NEED_ACK : 0);
         return split(framed, needAck);
     }
@@ -187,13 +181,7 @@ public final class DumpStream {
 
     /** {@code payload} is {@code [0x00][event]}; owned here. */
     private List<Packet> event(final ByteBuf payload) {
-        final boolean needAck;
-        try {
-            needAck = follow(payload);
-        } catch (RuntimeException e) {
-            payload.release();
-            throw e;
-        }
+        final boolean needAck = followOwned(payload);
         final ByteBuf framed;
         if (semiSync) {
             final ByteBuf header = alloc.buffer(3).writeByte(Packets.OK).writeByte(SEMI_SYNC_MAGIC);
@@ -207,29 +195,37 @@ public final class DumpStream {
 
     /** The logical packet {@code framed} (owned here) as wire packets with this stream's sequence ids. */
     private List<Packet> split(final ByteBuf framed, final boolean needAck) {
+        final List<Packet> out;
         if (framed.readableBytes() < Packets.MAX_PAYLOAD) {
-            return finish(List.of(new Packet(nextSequence++, framed)), needAck);
-        }
-        final List<Packet> out = new ArrayList<>(2);
-        // a logical packet of 16 MiB - 1 or more is sent as several wire packets; a multiple of the maximum ends
-        // with an empty one
-        while (true) {
-            final int chunk = Math.min(framed.readableBytes(), Packets.MAX_PAYLOAD);
-            out.add(new Packet(nextSequence++, framed.readRetainedSlice(chunk)));
-            if (chunk < Packets.MAX_PAYLOAD) {
-                break;
+            out = List.of(new Packet(nextSequence++, framed));
+        } else {
+            out = new ArrayList<>(2);
+            // a logical packet of 16 MiB - 1 or more is sent as several wire packets; a multiple of the maximum
+            // ends with an empty one
+            while (true) {
+                final int chunk = Math.min(framed.readableBytes(), Packets.MAX_PAYLOAD);
+                out.add(new Packet(nextSequence++, framed.readRetainedSlice(chunk)));
+                if (chunk < Packets.MAX_PAYLOAD) {
+                    break;
+                }
             }
+            framed.release();
         }
-        framed.release();
-        return finish(out, needAck);
-    }
-
-    private List<Packet> finish(final List<Packet> packets, final boolean needAck) {
         if (needAck) {
             // the replica answers a flagged event with an ACK of sequence id 0 and then expects sequence id 1
             nextSequence = 1;
         }
-        return packets;
+        return out;
+    }
+
+    /** {@link #follow} on a buffer owned here: released if the event is malformed. */
+    private boolean followOwned(final ByteBuf payload) {
+        try {
+            return follow(payload);
+        } catch (RuntimeException e) {
+            payload.release();
+            throw e;
+        }
     }
 
     /** Follows positions and transactions; returns whether this event ends a transaction (asks for an ACK). */
