@@ -206,7 +206,7 @@ final class TrackerState {
             return;
         }
         LOG.info("ack-tracker - replica {} disconnected ({} semi-sync replicas left)", replicaId, replicas.size());
-        quorum = computeQuorum();
+        // what the quorum acknowledged stays acknowledged (the plugin's reply position never goes back)
         switchOffIfTooFewReplicas(now);
     }
 
@@ -261,7 +261,9 @@ final class TrackerState {
     // ------------------------------------------------------------------ rules
 
     private void quorumChanged(final long now) {
-        quorum = computeQuorum();
+        // Never backwards, like the plugin's reply position: once the quorum acknowledged a position, commits at or
+        // before it are covered, whether or not those replicas are still connected.
+        quorum = BinlogPosition.max(quorum, computeQuorum());
         if (quorum == null) {
             return;
         }

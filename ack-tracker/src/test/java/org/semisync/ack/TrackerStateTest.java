@@ -140,6 +140,20 @@ class TrackerStateTest {
     }
 
     @Test
+    void whatTheQuorumAcknowledgedStaysAcknowledgedAfterItsReplicasLeave() {
+        state.replicaConnected(now, "r1", pos("mysql-bin.000001:4"));
+        state.ack(now, "r1", pos("mysql-bin.000001:500"));
+        state.replicaDisconnected(now, "r1");
+        assertThat(state.snapshot().clients()).isZero();
+        waitFor("old", "mysql-bin.000001:500");
+        assertThat(released).containsExactly("old=ACKNOWLEDGED");
+        waitFor("new", "mysql-bin.000001:501");
+        assertThat(released).hasSize(1);
+        assertThat(state.snapshot().waitSessions()).isEqualTo(1);
+        assertThat(state.snapshot().on()).isTrue();
+    }
+
+    @Test
     void timeoutSwitchesOffReleasesEveryWaiterAndComesBackOnAtTheNewestCommit() {
         with(SemiSyncSettings.DEFAULTS.withTimeoutMillis(2000));
         state.replicaConnected(now, "r1", pos("mysql-bin.000001:4"));

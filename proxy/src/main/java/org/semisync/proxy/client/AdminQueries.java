@@ -22,6 +22,8 @@ final class AdminQueries {
     private InternalQuery privilegeCheck;
     private AdminStatement.SetVariable pendingSet;
     private int pendingSetSequence;
+    /** A SET GLOBAL is being checked or applied: later commands wait, so answers stay in order. */
+    private boolean busy;
 
     AdminQueries(final AdminCommands admin, final Channel client) {
         this.admin = admin;
@@ -45,6 +47,7 @@ final class AdminQueries {
         }
         if (statement instanceof AdminStatement.SetVariable set) {
             pendingSet = set;
+            busy = true;
             pendingSetSequence = packet.sequenceId();
             privilegeCheck = new InternalQuery(capabilities);
             toMaster.accept(InternalQuery.command(client.alloc(), AdminCommands.SUPER_CHECK));
@@ -60,8 +63,16 @@ final class AdminQueries {
         return privilegeCheck != null;
     }
 
-    /** A packet of the master's answer to the privilege check; applies or refuses the SET when it is complete. */
-    void onAnswer(final Packet packet, final String user) {
+    /** Whether a SET GLOBAL is in progress (checked by the master, then applied); its answer is not written yet. */
+    boolean busy() {
+        return busy;
+    }
+
+    /**
+     * A packet of the master's answer to the privilege check; applies or refuses the SET when it is complete, and
+     * runs {@code done} once its answer is written.
+     */
+    void onAnswer(final Packet packet, final String user, final Runnable done) {
         final InternalQuery.Result result = privilegeCheck.onPacket(packet);
         if (result == null) {
             return;
@@ -69,12 +80,17 @@ final class AdminQueries {
         privilegeCheck = null;
         final AdminStatement.SetVariable set = pendingSet;
         pendingSet = null;
+        final Consumer<Packet> answer = reply -> {
+            client.writeAndFlush(reply);
+            busy = false;
+            done.run();
+        };
         if (result.error() != null) {
-            client.writeAndFlush(result.error().toPacket(client.alloc(), pendingSetSequence + 1));
+            answer.accept(result.error().toPacket(client.alloc(), pendingSetSequence + 1));
             return;
         }
         final boolean hasSuper = !result.firstColumn().isEmpty()
                 && !"0".equals(result.firstColumn().get(0));
-        admin.set(set, hasSuper, user, pendingSetSequence, client.alloc(), client.eventLoop(), client::writeAndFlush);
+        admin.set(set, hasSuper, user, pendingSetSequence, client.alloc(), client.eventLoop(), answer);
     }
 }

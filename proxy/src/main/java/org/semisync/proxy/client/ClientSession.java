@@ -1,7 +1,6 @@
 package org.semisync.proxy.client;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -9,9 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.semisync.ack.AckTracker;
@@ -22,40 +19,30 @@ import org.semisync.proxy.commit.DetectionMode;
 import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.protocol.Capabilities;
-import org.semisync.proxy.protocol.Commands;
 import org.semisync.proxy.protocol.ErrPacket;
 import org.semisync.proxy.protocol.Handshake;
-import org.semisync.proxy.protocol.HandshakeResponse;
 import org.semisync.proxy.protocol.MalformedPacketException;
 import org.semisync.proxy.protocol.Packet;
 import org.semisync.proxy.protocol.PacketDecoder;
 import org.semisync.proxy.protocol.PacketEncoder;
-import org.semisync.proxy.protocol.Packets;
-import org.semisync.proxy.protocol.QueryBytes;
 import org.semisync.proxy.replica.ReplicationCommands;
 import org.semisync.proxy.tls.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection and its connection to the master, both on the client's event loop (no locks). The greeting
- * and the whole authentication exchange are relayed byte for byte, so the master decides who gets in; the proxy only
- * adjusts capability flags (compression off, TLS terminated here) and, when TLS is used on one side only, the
- * sequence ids of the authentication packets. After authentication, packets are relayed unchanged with read-side
- * back-pressure: a side is read again only when the other side is writable.
+ * One client connection and its connection to the master, both on the client's event loop (no locks): the login
+ * ({@link LoginRelay}), turning on GTID tracking for the session, then the command phase ({@link CommandRouter}).
+ * After the login, packets are relayed with read-side back-pressure: a side is read again only when the other side
+ * is writable.
  */
 public final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
     private enum State {
-        CONNECTING,
-        AWAITING_CLIENT_RESPONSE,
-        BACKEND_TLS_HANDSHAKE,
-        AUTHENTICATING,
+        LOGIN,
         ENABLING_TRACKING,
         COMMAND,
-        /** A SET GLOBAL of a semi-sync variable waits for the master to say whether the account has SUPER. */
-        CHECKING_PRIVILEGE,
         CLOSED
     }
 
@@ -63,43 +50,26 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final TlsContexts tls;
     private final SessionCounters counters;
     private final Transport transport;
-    /** Watches replica commands; null when the proxy runs without an ack tracker. */
-    private final ReplicationCommands replication;
-
     private final AckTracker tracker;
     /** Position probes for sessions whose commits carry no GTID; null when not configured. */
     private final PositionProbes probes;
-
     /** Answers the semi-sync variables and counters (shared); null without an ack tracker. */
     private final AdminCommands admin;
-
-    private AdminQueries adminQueries;
-    /** The binlog dump of a replica connection, once it asked for one. */
-    private ReplicaDump dump;
     /** The shared relay; null when every replica's dump is the master's own. */
     private final RelayHub relay;
 
-    private CommitGate gate;
-    private long clientCapabilities;
-    /** The OK that ends authentication, held while the proxy turns on GTID tracking for the session. */
+    private Channel client;
+    private Channel backend;
+    private State state = State.LOGIN;
+    private LoginRelay login;
+    /** How this master reports commits, from its greeting's version. */
+    private DetectionMode detection;
+    /** Routes the commands once the client is authenticated. */
+    private CommandRouter router;
+    /** The OK that ends authentication (or a command that reset tracking), held while tracking is turned on. */
     private Packet authOk;
 
     private boolean trackingAfterAuth;
-    private boolean reapplyTracking;
-    private Channel client;
-    private Channel backend;
-    private State state = State.CONNECTING;
-    private Handshake greeting;
-    /** How this master reports commits, from its greeting's version. */
-    private DetectionMode detection;
-
-    private boolean clientTls;
-    /** Client sequence id minus master sequence id during authentication (1 when only the client used TLS). */
-    private int sequenceShift;
-
-    private int lastClientSequence;
-    private boolean lastFromClient;
-    private String user = "";
     private ScheduledFuture<?> handshakeTimeout;
 
     ClientSession(
@@ -109,13 +79,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             final Transport transport,
             final SemiSyncServices services,
             final AdminCommands admin) {
-        final AckTracker tracker = services.tracker();
-        this.transport = transport;
+        this.tracker = services.tracker();
         this.probes = services.probes();
         this.relay = services.relay();
+        this.transport = transport;
         this.admin = admin;
-        this.replication = tracker == null ? null : new ReplicationCommands(tracker, relay);
-        this.tracker = tracker;
         this.config = config;
         this.tls = tls;
         this.counters = counters;
@@ -124,7 +92,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(final ChannelHandlerContext ctx) {
         client = ctx.channel();
-        adminQueries = admin == null ? null : new AdminQueries(admin, client);
         counters.clientOpened();
         handshakeTimeout = client.eventLoop()
                 .schedule(this::handshakeTimedOut, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -151,6 +118,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 if (state == State.CLOSED) {
                     backend.close();
                 } else {
+                    login = new LoginRelay(client, backend, tls, config.master(), counters, new LoginOutcome());
                     backend.read();
                 }
             } else {
@@ -170,12 +138,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         final Packet packet = (Packet) msg;
         try {
             switch (state) {
-                case COMMAND -> relayCommandPacket(packet);
-                case AUTHENTICATING ->
-                    writeBackend(new Packet(
-                            packet.sequenceId() - sequenceShift,
-                            packet.payload().retain()));
-                case AWAITING_CLIENT_RESPONSE -> onHandshakeResponse(packet);
+                case COMMAND -> router.fromClient(packet);
+                case LOGIN -> {
+                    if (login == null) {
+                        throw new MalformedPacketException("a packet before the master's greeting");
+                    }
+                    login.fromClient(packet);
+                }
                 default -> throw new MalformedPacketException("unexpected packet from the client in state " + state);
             }
         } catch (MalformedPacketException e) {
@@ -185,130 +154,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void relayCommandPacket(final Packet packet) {
-        if (dump != null) {
-            dump.fromReplica(packet);
-            return;
-        }
-        lastClientSequence = packet.sequenceId();
-        lastFromClient = true;
-        if (replication != null && packet.sequenceId() == 0) {
-            final ReplicationCommands.Decision decision =
-                    replication.onCommand(packet, clientCapabilities, client.alloc());
-            if (decision instanceof ReplicationCommands.Answer answer) {
-                answer.packets().forEach(client::write);
-                client.flush();
-                return;
-            }
-            if (decision instanceof ReplicationCommands.StartDump start) {
-                gate = null; // a dump's answer is a binlog stream, not statement results
-                dump = new ReplicaDump(start.stream(), relay, client, greeting.connectionId());
-            }
-        }
-        if (adminQueries != null
-                && packet.sequenceId() == 0
-                && packet.firstByte() == Commands.COM_QUERY
-                && adminQueries.onQuery(packet, clientCapabilities, this::writeBackend)) {
-            if (adminQueries.checking()) {
-                state = State.CHECKING_PRIVILEGE;
-            }
-            return;
-        }
-        if (gate != null) {
-            gate.onCommand(packet);
-            if (packet.sequenceId() == 0 && !gate.probing()) {
-                // these reset or rewrite the session's tracked variables: add ours again when they succeed
-                final int command = packet.firstByte();
-                reapplyTracking = command == Commands.COM_CHANGE_USER
-                        || command == Commands.COM_RESET_CONNECTION
-                        || (command == Commands.COM_QUERY && QueryBytes.contains(packet.payload(), SESSION_TRACK));
-            }
-        }
-        writeBackend(packet.retain());
-        if (packet.sequenceId() == 0 && packet.firstByte() == Commands.COM_QUIT) {
-            state = State.CLOSED;
-            backend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            client.close();
-        }
-    }
-
-    private static final QueryBytes.Word SESSION_TRACK = QueryBytes.word("session_track");
-
-    private void onPrivilegeCheck(final Packet packet) {
-        adminQueries.onAnswer(packet, user);
-        if (!adminQueries.checking()) {
-            state = State.COMMAND;
-        }
-    }
-
     private boolean servedFromRing() {
-        return dump != null && dump.servedFromRing();
-    }
-
-    private void onHandshakeResponse(final Packet packet) {
-        final ByteBuf payload = packet.payload();
-        final long clientCaps = HandshakeResponse.capabilities(payload);
-        clientCapabilities = clientCaps;
-        if (HandshakeResponse.isSslRequest(payload)) {
-            if (clientTls) {
-                throw new MalformedPacketException("a second SSL request");
-            }
-            clientTls = true;
-            counters.clientUsedTls();
-            client.pipeline().addFirst("tls", tls.server().newHandler(client.alloc()));
-            final ByteBuf early = client.pipeline().get(PacketDecoder.class).takeRemainder();
-            if (early != null) {
-                // the ClientHello came in the same read as the SSL request: it belongs to the TLS handler
-                client.pipeline().fireChannelRead(early);
-            }
-            client.read();
-            return;
-        }
-        user = HandshakeResponse.user(payload);
-        // what both sides agreed on: shapes the packets the proxy writes or parses itself
-        clientCapabilities = clientCaps & greeting.capabilities();
-        final boolean masterTls = Capabilities.has(greeting.capabilities(), Capabilities.CLIENT_SSL);
-        long toMaster = clientCaps & ~Capabilities.FRAMING_CHANGING;
-        if (clientTls && masterTls) {
-            toMaster |= Capabilities.CLIENT_SSL;
-        } else {
-            toMaster &= ~Capabilities.CLIENT_SSL;
-        }
-        final ByteBuf response = payload.copy();
-        HandshakeResponse.writeCapabilities(response, toMaster);
-        if (clientTls && masterTls) {
-            startBackendTls(response, packet.sequenceId());
-        } else {
-            sequenceShift = clientTls ? 1 : 0;
-            state = State.AUTHENTICATING;
-            backend.writeAndFlush(new Packet(packet.sequenceId() - sequenceShift, response));
-        }
-    }
-
-    private void startBackendTls(final ByteBuf response, final int responseSequence) {
-        state = State.BACKEND_TLS_HANDSHAKE;
-        final ByteBuf sslRequest = response.retainedSlice(response.readerIndex(), HandshakeResponse.SSL_REQUEST_LENGTH);
-        backend.writeAndFlush(new Packet(responseSequence - 1, sslRequest));
-        final SslHandler handler = tls.client()
-                .newHandler(
-                        backend.alloc(), config.master().host(), config.master().port());
-        backend.pipeline().addFirst("tls", handler);
-        backend.read();
-        handler.handshakeFuture().addListener((Future<Channel> f) -> {
-            if (!f.isSuccess()) {
-                response.release();
-                fail(
-                        responseSequence + 1,
-                        ErrPacket.CR_CONN_HOST_ERROR,
-                        "08S01",
-                        "semisync-proxy: TLS handshake with master " + config.master() + " failed: "
-                                + rootMessage(f.cause()));
-                return;
-            }
-            state = State.AUTHENTICATING;
-            backend.writeAndFlush(new Packet(responseSequence, response));
-            backend.read();
-        });
+        return router != null && router.servedFromRing();
     }
 
     @Override
@@ -331,7 +178,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         if (servedFromRing()) {
             if (client.isWritable()) {
-                dump.writable();
+                router.replicaWritable();
             }
             return;
         }
@@ -347,32 +194,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     void fromBackend(final Packet packet) {
         try {
             switch (state) {
-                case COMMAND -> {
-                    lastFromClient = false;
-                    if (dump != null) {
-                        if (dump.fromMaster(packet)) {
-                            backend.close(); // the ring serves this replica now
-                        }
-                    } else if (gate == null || !gate.onResponse(packet)) {
-                        if (reapplyTracking && gate.responseComplete() && packet.isOk()) {
-                            // the client changed the tracked variables (drivers do on connect): add ours again
-                            // before it sees its OK
-                            reapplyTracking = false;
-                            authOk = packet.retain();
-                            enableTracking();
-                        } else {
-                            client.write(packet.retain(), client.voidPromise());
-                        }
-                    }
-                }
-                case AUTHENTICATING -> onAuthenticationPacket(packet);
-                case CHECKING_PRIVILEGE -> onPrivilegeCheck(packet);
+                case COMMAND -> router.fromMaster(packet);
+                case LOGIN -> login.fromMaster(packet);
                 case ENABLING_TRACKING -> onTrackingEnabled(packet);
-                case CONNECTING -> onGreeting(packet);
                 case CLOSED -> {
                     /* the client is gone: drop */
                 }
-                default -> throw new MalformedPacketException("unexpected packet from the master in state " + state);
             }
         } catch (MalformedPacketException e) {
             fail(0, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "semisync-proxy: bad packet from master: " + e.getMessage());
@@ -381,40 +208,28 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onGreeting(final Packet packet) {
-        if (packet.isErr()) {
-            // e.g. "Host is blocked" or "Too many connections": the master's own words
-            state = State.CLOSED;
-            client.writeAndFlush(packet.retain()).addListener(ChannelFutureListener.CLOSE);
-            backend.close();
-            return;
+    /** The session's side of its {@link LoginRelay}. */
+    private final class LoginOutcome implements LoginRelay.Outcome {
+        @Override
+        public void authenticated(final Packet ok) {
+            detection = DetectionMode.forServerVersion(login.greeting().displayVersion());
+            if (trackingWanted()) {
+                authOk = ok;
+                enableTracking();
+            } else {
+                client.write(ok);
+                enterCommandPhase(false);
+            }
         }
-        greeting = Handshake.parse(packet.payload());
-        detection = DetectionMode.forServerVersion(greeting.displayVersion());
-        final ByteBuf payload = packet.payload().copy();
-        // The proxy cannot carry compressed framing; it always offers TLS (terminated here).
-        greeting.writeCapabilities(
-                payload, (greeting.capabilities() & ~Capabilities.FRAMING_CHANGING) | Capabilities.CLIENT_SSL);
-        state = State.AWAITING_CLIENT_RESPONSE;
-        client.writeAndFlush(new Packet(packet.sequenceId(), payload));
-        client.read();
-    }
 
-    private void onAuthenticationPacket(final Packet packet) {
-        final int marker = packet.firstByte();
-        final Packet forClient =
-                new Packet(packet.sequenceId() + sequenceShift, packet.payload().retain());
-        if (marker == Packets.OK && trackingWanted()) {
-            authOk = forClient;
-            enableTracking();
-            return;
+        @Override
+        public void fail(final int sequence, final int code, final String sqlState, final String message) {
+            ClientSession.this.fail(sequence, code, sqlState, message);
         }
-        client.write(forClient);
-        if (marker == Packets.OK) {
-            enterCommandPhase(false);
-        } else if (marker == Packets.ERR) {
+
+        @Override
+        public void refused() {
             state = State.CLOSED;
-            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             backend.close();
         }
     }
@@ -425,8 +240,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      */
     private boolean trackingWanted() {
         return tracker != null
-                && Capabilities.has(clientCapabilities, Capabilities.CLIENT_SESSION_TRACK)
-                && Capabilities.has(greeting.capabilities(), Capabilities.CLIENT_SESSION_TRACK)
+                && Capabilities.has(login.capabilities(), Capabilities.CLIENT_SESSION_TRACK)
                 && detection.tracking();
     }
 
@@ -437,9 +251,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void enableTracking() {
         // one statement for either kind of master; MariaDB's list is extended, not replaced, and never twice
         final String sql = detection.trackingStatements().get(0);
-        final boolean authenticating = state == State.AUTHENTICATING;
+        trackingAfterAuth = state == State.LOGIN;
         state = State.ENABLING_TRACKING;
-        trackingAfterAuth = authenticating;
         backend.writeAndFlush(InternalQuery.command(backend.alloc(), sql));
         if (!backend.config().isAutoRead()) {
             backend.read();
@@ -468,11 +281,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void enterCommandPhase(final boolean tracking) {
         state = State.COMMAND;
         handshakeTimeout.cancel(false);
+        final long capabilities = login.capabilities();
+        CommitGate gate = null;
         if (tracking) {
-            gate = new CommitGate(tracker, null, client, clientCapabilities);
+            gate = new CommitGate(tracker, null, client, capabilities);
         } else if (tracker != null && probes != null) {
-            gate = new CommitGate(tracker, probes, client, clientCapabilities);
+            gate = new CommitGate(tracker, probes, client, capabilities);
         }
+        final Handshake greeting = login.greeting();
+        router = new CommandRouter(
+                client,
+                new RouterLink(),
+                new CommandRouter.ClientContext(
+                        capabilities, greeting.connectionId(), login.user(), greeting.displayVersion()),
+                gate,
+                tracker == null ? null : new ReplicationCommands(tracker, relay),
+                admin == null ? null : new AdminQueries(admin, client),
+                relay);
         // From here on both sides read on their own (no read() round trip per batch, which costs an epoll_ctl each
         // time); a side stops reading only while the other side's outbound buffer is over its high mark.
         client.config().setAutoRead(true);
@@ -481,7 +306,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         LOG.debug(
                 "client - {} authenticated as '{}' (master connection id {}, commits {})",
                 client.remoteAddress(),
-                user,
+                login.user(),
                 greeting.connectionId(),
                 gate == null ? "not held" : gate.probing() ? "held, found by position probes" : "held, found by GTID");
     }
@@ -512,7 +337,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         final String reason = cause == null ? "closed the connection" : rootMessage(cause);
         LOG.info("client - master {} {} under client {}", config.master(), reason, client.remoteAddress());
-        final int sequence = state == State.COMMAND ? (lastFromClient ? lastClientSequence + 1 : 1) : 0;
+        final int sequence = state == State.COMMAND ? router.errorSequence() : 0;
         fail(
                 sequence,
                 ErrPacket.CR_CONN_HOST_ERROR,
@@ -526,12 +351,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(final ChannelHandlerContext ctx) {
         counters.clientClosed();
         state = State.CLOSED;
-        if (dump != null) {
-            dump.closed();
-            dump = null;
-        }
-        if (gate != null) {
-            gate.closed();
+        if (router != null) {
+            router.closed();
         }
         if (authOk != null) {
             authOk.release();
@@ -558,7 +379,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void handshakeTimedOut() {
         if (state != State.COMMAND && state != State.CLOSED) {
             fail(
-                    state == State.CONNECTING ? 0 : 2,
+                    login == null || login.phase() == LoginRelay.Phase.GREETING ? 0 : 2,
                     ErrPacket.ER_HANDSHAKE_ERROR,
                     "08S01",
                     "semisync-proxy: handshake not completed within "
@@ -582,6 +403,32 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The session's side of its {@link CommandRouter}. */
+    private final class RouterLink implements CommandRouter.Link {
+        @Override
+        public void toMaster(final Packet packet) {
+            writeBackend(packet);
+        }
+
+        @Override
+        public void closeMaster() {
+            backend.close();
+        }
+
+        @Override
+        public void reenableTracking(final Packet ok) {
+            authOk = ok;
+            enableTracking();
+        }
+
+        @Override
+        public void quit() {
+            state = State.CLOSED;
+            backend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            client.close();
+        }
+    }
+
     private void writeBackend(final Packet packet) {
         if (backend == null || !backend.isActive()) {
             ReferenceCountUtil.release(packet);
@@ -590,7 +437,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         backend.write(packet, backend.voidPromise());
     }
 
-    private static String rootMessage(final Throwable t) {
+    static String rootMessage(final Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

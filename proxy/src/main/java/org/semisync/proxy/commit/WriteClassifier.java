@@ -9,13 +9,20 @@ import java.util.regex.Pattern;
 /**
  * Decides, for position-probe mode, whether a COM_QUERY may have put a transaction into the binlog, without parsing
  * SQL. Conservative: anything it does not recognise as read-only may write. Read-only are SELECT (without INTO),
- * SHOW, DESCRIBE/DESC, EXPLAIN, USE, HELP, DO without a call, plain SET of session or user variables that call no
- * function but read-only built-ins and do not turn autocommit on inside a transaction, and BEGIN/START TRANSACTION when no transaction was open (otherwise they
- * commit it implicitly). A stored function called from a SELECT can write; such applications need tracking mode or
+ * SHOW, DESCRIBE/DESC, EXPLAIN, USE, HELP, KILL, CHECKSUM, DEALLOCATE, SET of global, session or user variables
+ * (never binlogged) that calls no function but read-only built-ins and does not turn autocommit on inside a
+ * transaction — but not SET PASSWORD, SET DEFAULT ROLE or SET STATEMENT … FOR, which write or run a statement — and
+ * BEGIN/START TRANSACTION when no transaction was open (otherwise they commit it implicitly). Such statements are
+ * never held and never counted as semi-sync transactions, as with the plugin, which counts only what reached the
+ * binlog. A stored function called from a SELECT can write; such applications need tracking mode or
  * must accept that those writes are not held (documented limit).
  */
 public final class WriteClassifier {
-    private static final Set<String> READ_ONLY = Set.of("SHOW", "DESCRIBE", "DESC", "EXPLAIN", "USE", "HELP");
+    private static final Set<String> READ_ONLY =
+            Set.of("SHOW", "DESCRIBE", "DESC", "EXPLAIN", "USE", "HELP", "KILL", "CHECKSUM", "DEALLOCATE");
+    /** SET forms that are binlogged or run another statement. */
+    private static final Set<String> WRITING_SET = Set.of("PASSWORD", "DEFAULT", "STATEMENT");
+
     private static final Set<String> TRANSACTION_START = Set.of("BEGIN", "START");
 
     /**
@@ -137,8 +144,8 @@ public final class WriteClassifier {
                     || words.contains("@@AUTOCOMMIT")
                     || words.contains("@@SESSION.AUTOCOMMIT");
             return (autocommit && inTransactionBefore)
+                    || (words.size() > 1 && WRITING_SET.contains(words.get(1)))
                     || !callsOnlyBuiltIns(statement)
-                    || words.contains("GLOBAL")
                     || words.contains(SqlText.EXECUTABLE_COMMENT);
         }
         return true;

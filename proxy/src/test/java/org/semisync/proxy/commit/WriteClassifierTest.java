@@ -31,6 +31,14 @@ class WriteClassifierTest {
                         + "CONCAT('autocommit,tx_isolation',IF(LOCATE('*',@@session_track_system_variables)>0 OR"
                         + " FIND_IN_SET('last_gtid',LOWER(REPLACE(@@session_track_system_variables,' ',''))),'',''))",
                 "SELECT 1; SELECT 2;",
+                // a replica's STOP SLAVE kills its dump through the proxy: never a commit
+                "KILL 42",
+                "KILL CONNECTION 42",
+                "KILL QUERY 42",
+                "SET GLOBAL read_only = 0",
+                "SET GLOBAL rpl_semi_sync_master_timeout = 1000",
+                "CHECKSUM TABLE t",
+                "DEALLOCATE PREPARE s",
                 "BEGIN",
                 "START TRANSACTION READ ONLY",
                 "",
@@ -57,7 +65,9 @@ class WriteClassifierTest {
                 "SELECT 1 INTO @x",
                 "/*!40101 INSERT INTO t VALUES (1) */",
                 "SET @x = my_writing_function(1)",
-                "SET GLOBAL read_only = 0",
+                "SET PASSWORD FOR u = PASSWORD('x')",
+                "SET DEFAULT ROLE r FOR u",
+                "SET STATEMENT max_statement_time = 1 FOR UPDATE t SET a = 1",
                 "TRUNCATE t",
                 "something unknown",
                 "DO RELEASE_LOCK('x')"
