@@ -41,6 +41,7 @@ public final class AdminCommands {
 
     private final AckTracker tracker;
     private final PositionProbes probes;
+    private final TraceLevel traceLevel = new TraceLevel();
 
     public AdminCommands(final AckTracker tracker, final PositionProbes probes) {
         this.tracker = tracker;
@@ -56,7 +57,7 @@ public final class AdminCommands {
         if (statement instanceof AdminStatement.Show show) {
             final Map<String, String> rows = show.status()
                     ? ProxyVariables.status(tracker.status(), probes == null ? 0 : probes.probesSent())
-                    : ProxyVariables.variables(tracker.status().settings());
+                    : ProxyVariables.variables(tracker.status().settings(), traceLevel.value());
             final List<List<String>> matching = new ArrayList<>();
             rows.forEach((name, value) -> {
                 if (show.like().matches(name)) {
@@ -68,7 +69,7 @@ public final class AdminCommands {
         }
         final AdminStatement.SelectVariables select = (AdminStatement.SelectVariables) statement;
         final Map<String, String> variables =
-                ProxyVariables.variables(tracker.status().settings());
+                ProxyVariables.variables(tracker.status().settings(), traceLevel.value());
         final List<String> row = new ArrayList<>();
         for (final String name : select.names()) {
             final String value = variables.get(name);
@@ -101,9 +102,21 @@ public final class AdminCommands {
                     "Access denied; you need (at least one of) the SUPER privilege(s) for this operation"));
             return;
         }
+        if (set.name().equals(TraceLevel.NAME)) {
+            try {
+                traceLevel.set(set.value());
+            } catch (IllegalArgumentException e) {
+                answer.accept(error(alloc, sequence, ER_WRONG_VALUE_FOR_VAR, e.getMessage()));
+                return;
+            }
+            LOG.info("admin - '{}' sets {} = {}", user, set.name(), set.value());
+            answer.accept(ResultSetWriter.ok(alloc, sequence));
+            return;
+        }
         if (!SemiSyncVariables.NAMES.contains(set.name())) {
             answer.accept(
-                    ProxyVariables.variables(SemiSyncSettings.DEFAULTS).containsKey(set.name())
+                    ProxyVariables.variables(SemiSyncSettings.DEFAULTS, TraceLevel.DEFAULT)
+                                    .containsKey(set.name())
                             ? error(
                                     alloc,
                                     sequence,

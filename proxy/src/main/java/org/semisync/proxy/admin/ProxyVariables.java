@@ -14,12 +14,12 @@ public final class ProxyVariables {
     private ProxyVariables() {}
 
     /** Variable name → value, as SHOW VARIABLES shows them. */
-    public static Map<String, String> variables(final SemiSyncSettings s) {
+    public static Map<String, String> variables(final SemiSyncSettings s, final long traceLevel) {
         final Map<String, String> rows = new LinkedHashMap<>();
         rows.put(SemiSyncVariables.ENABLED, SemiSyncVariables.get(s, SemiSyncVariables.ENABLED));
         rows.put(SemiSyncVariables.ENFORCED, SemiSyncVariables.get(s, SemiSyncVariables.ENFORCED));
         rows.put(SemiSyncVariables.TIMEOUT, SemiSyncVariables.get(s, SemiSyncVariables.TIMEOUT));
-        rows.put("rpl_semi_sync_master_trace_level", "32");
+        rows.put(TraceLevel.NAME, Long.toString(traceLevel));
         rows.put(
                 SemiSyncVariables.WAIT_FOR_SLAVE_COUNT,
                 SemiSyncVariables.get(s, SemiSyncVariables.WAIT_FOR_SLAVE_COUNT));

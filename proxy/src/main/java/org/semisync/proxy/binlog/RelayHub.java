@@ -2,6 +2,9 @@ package org.semisync.proxy.binlog;
 
 import io.netty.channel.Channel;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +40,9 @@ public final class RelayHub implements AutoCloseable {
      *
      * @param serverId the tail's server_id (must differ from the master's and every replica's)
      */
+    /** Registered replicas by connection; entries leave when their connection closes. */
+    private final Map<Channel, ReplicaHost> hosts = new ConcurrentHashMap<>();
+
     public static RelayHub start(
             final HostPort master,
             final String user,
@@ -113,6 +119,22 @@ public final class RelayHub implements AutoCloseable {
     public void servedFromRing(final long masterConnectionId, final Channel replica) {
         ringDumps.put(masterConnectionId, replica);
         replica.closeFuture().addListener(f -> ringDumps.remove(masterConnectionId, replica));
+    }
+
+    /** A replica as COM_REGISTER_SLAVE described it, for SHOW SLAVE HOSTS. */
+    public record ReplicaHost(long serverId, String host, int port) {}
+
+    /** Notes a replica's registration until its connection closes. */
+    public void registered(final Channel replica, final ReplicaHost host) {
+        hosts.put(replica, host);
+        replica.closeFuture().addListener(f -> hosts.remove(replica, host));
+    }
+
+    /** The replicas registered through this proxy now, by server id (what SHOW SLAVE HOSTS lists). */
+    public List<ReplicaHost> replicaHosts() {
+        final List<ReplicaHost> list = new ArrayList<>(hosts.values());
+        list.sort(Comparator.comparingLong(ReplicaHost::serverId));
+        return list;
     }
 
     /** Replica dumps served from the ring now. */

@@ -8,9 +8,11 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.SemiSyncMetrics;
 import org.semisync.ack.SemiSyncSettings;
@@ -149,26 +151,33 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("warning: no --replication-user: commits on masters or clients without GTID tracking"
                     + " (MariaDB < 10.2.16, MySQL 5.6, clients without CLIENT_SESSION_TRACK) are not held");
         }
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            server.close();
-                            tracker.close();
-                            if (relay != null) {
-                                relay.close();
-                            }
-                            if (probes != null) {
-                                probes.close();
-                            }
-                            if (metricsServer != null) {
-                                metricsServer.close();
-                            }
-                        },
-                        "semisync-shutdown"));
+        final AtomicBoolean closed = new AtomicBoolean();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final Runnable closeEverything = () -> {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            server.close();
+            tracker.close();
+            if (relay != null) {
+                relay.close();
+            }
+            if (probes != null) {
+                probes.close();
+            }
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
+            stopped.countDown();
+        };
+        // SIGTERM and Ctrl-C stop cleanly (held commits and the replicas' ACKs first), then exit 0; the hook covers
+        // any other exit
+        new GracefulStop(server, tracker, closeEverything).installSignalHandlers();
+        Runtime.getRuntime().addShutdownHook(new Thread(closeEverything, "semisync-shutdown"));
         final InetSocketAddress bound = server.localAddress();
         System.out.println("ready: listening on " + new HostPort(bound.getHostString(), bound.getPort()));
         System.out.flush();
-        server.awaitClose();
+        stopped.await();
         return 0;
     }
 

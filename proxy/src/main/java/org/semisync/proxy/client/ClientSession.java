@@ -65,7 +65,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** How this master reports commits, from its greeting's version. */
     private DetectionMode detection;
     /** Routes the commands once the client is authenticated. */
-    private CommandRouter router;
+    private volatile CommandRouter router;
     /** The OK that ends authentication (or a command that reset tracking), held while tracking is turned on. */
     private Packet authOk;
 
@@ -152,6 +152,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         } finally {
             packet.release();
         }
+    }
+
+    /** Whether this connection is a replica's binlog dump (read from any thread: a snapshot). */
+    boolean replicaDump() {
+        final CommandRouter r = router;
+        return r != null && r.replicaDump();
     }
 
     private boolean servedFromRing() {
@@ -295,7 +301,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 new CommandRouter.ClientContext(
                         capabilities, greeting.connectionId(), login.user(), greeting.displayVersion()),
                 gate,
-                tracker == null ? null : new ReplicationCommands(tracker, relay),
+                tracker == null ? null : new ReplicationCommands(tracker, relay, client),
                 admin == null ? null : new AdminQueries(admin, client),
                 relay);
         // From here on both sides read on their own (no read() round trip per batch, which costs an epoll_ctl each

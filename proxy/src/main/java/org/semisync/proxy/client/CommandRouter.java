@@ -50,7 +50,7 @@ final class CommandRouter {
     /** Null when commits are not held (plain relay, or no way to find them). */
     private CommitGate gate;
     /** The binlog dump of a replica connection, once it asked for one. */
-    private ReplicaDump dump;
+    private volatile ReplicaDump dump;
 
     private boolean reapplyTracking;
     /** Client commands that arrived while a SET GLOBAL waited for its privilege check: replayed after its answer. */
@@ -173,6 +173,11 @@ final class CommandRouter {
             }
         }
         client.flush();
+    }
+
+    /** Whether this connection asked for a binlog dump (a replica). Read from other threads: a snapshot. */
+    boolean replicaDump() {
+        return dump != null;
     }
 
     /** Whether the ring serves this connection's dump (its master connection was closed on purpose). */

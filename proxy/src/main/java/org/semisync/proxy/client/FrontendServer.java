@@ -6,7 +6,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.semisync.proxy.admin.AdminCommands;
@@ -28,11 +31,18 @@ public final class FrontendServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final SessionCounters counters;
+    /** Every accepted connection (closed ones leave by themselves). */
+    private final ChannelGroup sessions;
 
-    private FrontendServer(final EventLoopGroup group, final Channel serverChannel, final SessionCounters counters) {
+    private FrontendServer(
+            final EventLoopGroup group,
+            final Channel serverChannel,
+            final SessionCounters counters,
+            final ChannelGroup sessions) {
         this.group = group;
         this.serverChannel = serverChannel;
         this.counters = counters;
+        this.sessions = sessions;
     }
 
     /**
@@ -60,6 +70,7 @@ public final class FrontendServer implements AutoCloseable {
                 "semisync.eventLoops", Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
         final SessionCounters counters = new SessionCounters();
+        final ChannelGroup sessions = new DefaultChannelGroup("sessions", GlobalEventExecutor.INSTANCE);
         // stateless: one for every session
         final AdminCommands admin =
                 services.tracker() == null ? null : new AdminCommands(services.tracker(), services.probes());
@@ -72,6 +83,7 @@ public final class FrontendServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(final SocketChannel ch) {
+                        sessions.add(ch);
                         ch.pipeline()
                                 .addLast("packets", new PacketDecoder())
                                 .addLast("encoder", PacketEncoder.INSTANCE)
@@ -95,7 +107,7 @@ public final class FrontendServer implements AutoCloseable {
                 transport.name(),
                 threads,
                 config.master());
-        return new FrontendServer(group, bound.channel(), counters);
+        return new FrontendServer(group, bound.channel(), counters, sessions);
     }
 
     /** The bound address (with the real port when 0 was asked for). */
@@ -108,6 +120,24 @@ public final class FrontendServer implements AutoCloseable {
         return counters;
     }
 
+    /** Closes the listening socket: no new clients; connected ones are served on. */
+    public void stopAccepting() {
+        serverChannel.close().syncUninterruptibly();
+    }
+
+    /** Closes every client connection that is not a replica's binlog dump; returns how many. */
+    public int closeClients() {
+        int closed = 0;
+        for (final Channel ch : sessions) {
+            final ClientSession session = ch.pipeline().get(ClientSession.class);
+            if (session == null || !session.replicaDump()) {
+                ch.close();
+                closed++;
+            }
+        }
+        return closed;
+    }
+
     /** Blocks until the listening socket is closed. */
     public void awaitClose() throws InterruptedException {
         serverChannel.closeFuture().sync();
@@ -116,6 +146,7 @@ public final class FrontendServer implements AutoCloseable {
     @Override
     public void close() {
         serverChannel.close().syncUninterruptibly();
+        sessions.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

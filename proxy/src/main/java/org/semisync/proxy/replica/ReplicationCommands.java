@@ -2,6 +2,7 @@ package org.semisync.proxy.replica;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +17,10 @@ import org.semisync.proxy.protocol.ResultSetWriter;
 
 /**
  * What a replica sends before its dump, as far as the proxy must answer or watch it. The semi-sync probe is answered
- * as if the plugin were installed on the master ({@code SHOW VARIABLES LIKE 'rpl_semi_sync_master_enabled'},
- * {@code SELECT @@global.rpl_semi_sync_master_enabled} / {@code _source_enabled}), and {@code SET
+ * as the plugin on the master would, with the proxy's {@code rpl_semi_sync_master_enabled} ({@code SHOW VARIABLES
+ * LIKE 'rpl_semi_sync_master_enabled'}, {@code SELECT @@global.rpl_semi_sync_master_enabled} / {@code
+ * _source_enabled}): a replica that connects while it is OFF replicates asynchronously until it reconnects, as with
+ * the plugin. {@code SET
  * @rpl_semi_sync_slave=1} / {@code @rpl_semi_sync_replica=1} is accepted here — neither reaches the master, so a
  * master that has the plugin does not frame the stream a second time. COM_REGISTER_SLAVE and COM_BINLOG_DUMP go to
  * the master (it checks REPLICATION SLAVE and serves the events); the dump's answer then runs through a
@@ -34,19 +37,23 @@ public final class ReplicationCommands {
     private static final Pattern HEARTBEAT = Pattern.compile("@master_heartbeat_period\\s*=\\s*(\\d+)");
     private static final Pattern CONNECT_STATE = Pattern.compile("^set @slave_connect_state\\s*=");
     private static final Pattern KILL = Pattern.compile("kill (?:connection )?(\\d+)");
+    private static final Pattern SHOW_HOSTS = Pattern.compile("show (?:slave|replica) hosts");
 
     private final AckTracker tracker;
     /** The shared relay, or null when every dump is the master's own. */
     private final RelayHub relay;
+    /** This client connection (a replica's registration lasts as long as it). */
+    private final Channel connection;
 
     private boolean semiSyncRequested;
     private boolean gtidMode;
     private long heartbeatNanos;
     private String registeredServerId;
 
-    public ReplicationCommands(final AckTracker tracker, final RelayHub relay) {
+    public ReplicationCommands(final AckTracker tracker, final RelayHub relay, final Channel connection) {
         this.tracker = tracker;
         this.relay = relay;
+        this.connection = connection;
     }
 
     /** What to do with a client command. */
@@ -73,13 +80,14 @@ public final class ReplicationCommands {
                 }
                 final String sql =
                         normalise(p.toString(p.readerIndex() + 1, p.readableBytes() - 1, StandardCharsets.UTF_8));
+                final boolean enabled = tracker.status().settings().enabled();
                 if (SHOW_PROBE.matcher(sql).matches()) {
                     return new Answer(ResultSetWriter.write(
                             alloc,
                             packet.sequenceId(),
                             clientCapabilities,
                             List.of("Variable_name", "Value"),
-                            List.of(List.of("rpl_semi_sync_master_enabled", "ON"))));
+                            List.of(List.of("rpl_semi_sync_master_enabled", enabled ? "ON" : "OFF"))));
                 }
                 final java.util.regex.Matcher select = SELECT_PROBE.matcher(sql);
                 if (select.matches()) {
@@ -88,7 +96,7 @@ public final class ReplicationCommands {
                             packet.sequenceId(),
                             clientCapabilities,
                             List.of("@@global.rpl_semi_sync_" + select.group(1) + "_enabled"),
-                            List.of(List.of("1"))));
+                            List.of(List.of(enabled ? "1" : "0"))));
                 }
                 if (SET_SEMI_SYNC.matcher(sql).matches()) {
                     semiSyncRequested = true;
@@ -107,13 +115,19 @@ public final class ReplicationCommands {
                     // a semi-sync replica's STOP SLAVE kills its old dump, which the ring serves here
                     return new Answer(List.of(ResultSetWriter.ok(alloc, packet.sequenceId())));
                 }
+                if (relay != null && SHOW_HOSTS.matcher(sql).matches()) {
+                    // the master sees the ring's replicas as one dump (the tail's): list those the proxy serves
+                    return new Answer(ResultSetWriter.write(
+                            alloc, packet.sequenceId(), clientCapabilities, HOSTS_COLUMNS, hostRows()));
+                }
                 return RELAY;
             }
             case Commands.COM_REGISTER_SLAVE -> {
-                if (p.readableBytes() < 5) {
-                    throw new MalformedPacketException("COM_REGISTER_SLAVE shorter than its server id");
+                final RelayHub.ReplicaHost host = RegisterSlave.parse(p, connection.remoteAddress());
+                registeredServerId = Long.toString(host.serverId());
+                if (relay != null) {
+                    relay.registered(connection, host);
                 }
-                registeredServerId = Long.toString(p.getUnsignedIntLE(p.readerIndex() + 1));
                 return RELAY;
             }
             case Commands.COM_BINLOG_DUMP -> {
@@ -135,7 +149,17 @@ public final class ReplicationCommands {
         }
     }
 
+    private static final List<String> HOSTS_COLUMNS = List.of("Server_id", "Host", "Port", "Master_id");
+
+    private List<List<String>> hostRows() {
+        final String masterId = Long.toString(relay.masterServerId());
+        return relay.replicaHosts().stream()
+                .map(h -> List.of(Long.toString(h.serverId()), h.host(), Integer.toString(h.port()), masterId))
+                .toList();
+    }
+
     private static final QueryBytes.Word SEMI_SYNC = QueryBytes.word("rpl_semi_sync");
+    private static final QueryBytes.Word HOSTS = QueryBytes.word("hosts");
     private static final QueryBytes.Word HEARTBEAT_VARIABLE = QueryBytes.word("@master_heartbeat_period");
     private static final QueryBytes.Word CONNECT_STATE_VARIABLE = QueryBytes.word("@slave_connect_state");
     private static final QueryBytes.Word KILL_WORD = QueryBytes.word("kill");
@@ -145,7 +169,8 @@ public final class ReplicationCommands {
         return QueryBytes.contains(query, SEMI_SYNC)
                 || QueryBytes.contains(query, HEARTBEAT_VARIABLE)
                 || QueryBytes.contains(query, CONNECT_STATE_VARIABLE)
-                || QueryBytes.contains(query, KILL_WORD);
+                || QueryBytes.contains(query, KILL_WORD)
+                || QueryBytes.contains(query, HOSTS);
     }
 
     /** Lower case, single spaces, no trailing semicolon: the forms replicas send vary only in that. */
