@@ -40,12 +40,18 @@ public final class CommitGate {
      * @param mayWriteIfOpen whether it may commit when a transaction was open (BEGIN, SET autocommit=1 commit it)
      * @param single one statement (not a multi-statement text)
      * @param beginsTransaction BEGIN / START TRANSACTION
+     * @param rowChange one INSERT/UPDATE/DELETE/REPLACE: in autocommit, zero affected rows means nothing was written
      */
     private record Command(
-            boolean mayWriteIfClosed, boolean mayWriteIfOpen, boolean single, boolean beginsTransaction) {}
+            boolean mayWriteIfClosed,
+            boolean mayWriteIfOpen,
+            boolean single,
+            boolean beginsTransaction,
+            boolean rowChange) {}
 
-    private static final Command READ = new Command(false, false, true, false);
-    private static final Command MAY_WRITE = new Command(true, true, true, false);
+    private static final Command READ = new Command(false, false, true, false, false);
+    private static final Command MAY_WRITE = new Command(true, true, true, false, false);
+    private static final java.util.Set<String> ROW_CHANGES = java.util.Set.of("INSERT", "UPDATE", "DELETE", "REPLACE");
 
     /** A place in the outgoing queue that stays closed until the tracker releases the commit before it. */
     private static final class Barrier {
@@ -62,6 +68,7 @@ public final class CommitGate {
     private boolean transactionOpen;
 
     private boolean responseWroteOk;
+    private long responseAffectedRows;
 
     /**
      * @param probes the position probes for a session whose commits carry no GTID; {@code null} when the master
@@ -99,11 +106,13 @@ public final class CommitGate {
                     yield READ;
                 }
                 final String first = SqlText.firstWord(statements.get(0));
+                final boolean single = statements.size() == 1;
                 yield new Command(
                         WriteClassifier.mayWrite(statements, false),
                         true,
-                        statements.size() == 1,
-                        first.equals("BEGIN") || first.equals("START"));
+                        single,
+                        first.equals("BEGIN") || first.equals("START"),
+                        single && ROW_CHANGES.contains(first));
             }
             // the statement text is not at hand; a prepared SELECT answers with a result set and is not held
             case Commands.COM_STMT_EXECUTE, Commands.COM_STMT_BULK_EXECUTE -> MAY_WRITE;
@@ -147,6 +156,7 @@ public final class CommitGate {
     private Barrier probeBarrier(final OkPacket ok) {
         if (ok != null) {
             responseWroteOk = true;
+            responseAffectedRows += ok.affectedRows();
         }
         if (!responses.responseEnded()) {
             return null;
@@ -156,7 +166,9 @@ public final class CommitGate {
         final boolean openAfter = (responses.status() & ServerStatus.IN_TRANS) != 0;
         transactionOpen = openAfter;
         final boolean wroteOk = responseWroteOk;
+        final long affectedRows = responseAffectedRows;
         responseWroteOk = false;
+        responseAffectedRows = 0;
         final boolean mayWrite =
                 command != null && (openBefore ? command.mayWriteIfOpen() : command.mayWriteIfClosed());
         if (!mayWrite || !wroteOk) {
@@ -165,6 +177,12 @@ public final class CommitGate {
         if (command.single() && (command.beginsTransaction() ? !openBefore : openAfter)) {
             // one statement that leaves a transaction open committed nothing, except BEGIN, which commits the
             // transaction that was open before it
+            return null;
+        }
+        if (command.rowChange() && affectedRows == 0 && !openBefore) {
+            // an autocommit row change that changed no row wrote no row event: nothing to hold or count, as the
+            // plugin counts only what reached the binlog (with binlog_format=STATEMENT the master does log it, but
+            // the replicas lose nothing without it)
             return null;
         }
         final Barrier barrier = new Barrier();

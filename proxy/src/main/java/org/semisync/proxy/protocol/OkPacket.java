@@ -93,6 +93,11 @@ public final class OkPacket {
         return gtid;
     }
 
+    /** Rows the statement changed (or matched, for a client that asked for CLIENT_FOUND_ROWS). */
+    public long affectedRows() {
+        return affectedRows;
+    }
+
     /** The GTID the statement wrote, or {@code null} (nothing binlogged, or not tracked). */
     public String gtid() {
         return gtid;
