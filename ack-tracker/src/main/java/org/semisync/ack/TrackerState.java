@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * The semi-sync state machine, single-threaded and deterministic: every method is one input, {@code now} comes from
  * the caller. {@link AckTracker} feeds it from its ring on one thread; tests call it directly with a fake clock.
  *
- * <p>Rules (the plugin's, plus ours): a commit waits until the quorum position — the N-th highest watermark among
- * connected replicas, N = {@code wait_for_slave_count} — covers its end position, or until its deadline
+ * <p>Rules (the plugin's, plus ours): a commit waits until the quorum position — the highest N-th highest watermark
+ * among connected replicas ever reached, N = {@code wait_for_slave_count} — covers its end position, or until its deadline
  * (registration + timeout). A timeout switches semi-sync OFF and releases every waiter; while OFF nothing waits;
  * the status returns ON once the quorum position reaches the newest committed position. Enforced mode never
  * switches OFF. Waiters are kept ordered by position and an advance of the quorum releases exactly the covered
@@ -216,6 +216,8 @@ final class TrackerState {
         settings = next;
         LOG.info("ack-tracker - settings changed: {}", next);
         if (previous.enabled() && !next.enabled()) {
+            // the plugin's disable_master() goes through switch_off(), which counts an OFF time
+            noTimes++;
             releaseAll(now, ReleaseOutcome.ASYNC);
             on = false;
             return;

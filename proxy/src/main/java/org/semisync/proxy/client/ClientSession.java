@@ -1,13 +1,11 @@
 package org.semisync.proxy.client;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +21,6 @@ import org.semisync.proxy.protocol.ErrPacket;
 import org.semisync.proxy.protocol.Handshake;
 import org.semisync.proxy.protocol.MalformedPacketException;
 import org.semisync.proxy.protocol.Packet;
-import org.semisync.proxy.protocol.PacketDecoder;
-import org.semisync.proxy.protocol.PacketEncoder;
 import org.semisync.proxy.replica.ReplicationCommands;
 import org.semisync.proxy.tls.TlsContexts;
 import org.slf4j.Logger;
@@ -95,40 +91,25 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         counters.clientOpened();
         handshakeTimeout = client.eventLoop()
                 .schedule(this::handshakeTimedOut, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        final Bootstrap bootstrap = new Bootstrap()
-                .group(client.eventLoop())
-                .channel(transport.socketChannel())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                        config.connectTimeout().toMillis())
-                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(final Channel ch) {
-                        ch.pipeline()
-                                .addLast(
-                                        new PacketDecoder(),
-                                        PacketEncoder.INSTANCE,
-                                        new BackendHandler(ClientSession.this));
+        MasterConnection.open(client, transport, config, new BackendHandler(this))
+                .addListener((ChannelFutureListener) f -> {
+                    if (f.isSuccess()) {
+                        backend = f.channel();
+                        if (state == State.CLOSED) {
+                            backend.close();
+                        } else {
+                            login = new LoginRelay(client, backend, tls, config.master(), counters, new LoginOutcome());
+                            backend.read();
+                        }
+                    } else {
+                        fail(
+                                0,
+                                ErrPacket.CR_CONN_HOST_ERROR,
+                                "08S01",
+                                "semisync-proxy: cannot connect to master " + config.master() + ": "
+                                        + rootMessage(f.cause()));
                     }
                 });
-        bootstrap.connect(config.master().host(), config.master().port()).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                backend = f.channel();
-                if (state == State.CLOSED) {
-                    backend.close();
-                } else {
-                    login = new LoginRelay(client, backend, tls, config.master(), counters, new LoginOutcome());
-                    backend.read();
-                }
-            } else {
-                fail(
-                        0,
-                        ErrPacket.CR_CONN_HOST_ERROR,
-                        "08S01",
-                        "semisync-proxy: cannot connect to master " + config.master() + ": " + rootMessage(f.cause()));
-            }
-        });
     }
 
     // ------------------------------------------------------------------ client -> master
