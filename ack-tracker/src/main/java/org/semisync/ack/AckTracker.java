@@ -85,6 +85,14 @@ public final class AckTracker implements AutoCloseable {
         publish(TrackerEvent.Type.AWAIT_POSITION, end, null, null, executor, listener, null);
     }
 
+    /**
+     * Holds a response (wait point AFTER_SYNC) until the quorum covers {@code position}, a binlog position read after
+     * the response arrived; timeout, OFF and enforced work as for commits, but it is not counted as a transaction.
+     */
+    public void awaitRead(final BinlogPosition position, final Executor executor, final CommitListener listener) {
+        publish(TrackerEvent.Type.AWAIT_READ, position, null, null, executor, listener, null);
+    }
+
     /** Holds the commit with {@code gtid} (session-tracking mode); resolved by {@link #transactionCommitted}. */
     public void awaitGtid(final Gtid gtid, final Executor executor, final CommitListener listener) {
         publish(TrackerEvent.Type.AWAIT_GTID, null, gtid, null, executor, listener, null);
@@ -231,6 +239,7 @@ public final class AckTracker implements AutoCloseable {
                 switch (e.type) {
                     case AWAIT_POSITION -> state.awaitPosition(now, e.position, e.executor, e.listener);
                     case AWAIT_GTID -> state.awaitGtid(now, e.gtid, e.executor, e.listener);
+                    case AWAIT_READ -> state.awaitRead(now, e.position, e.executor, e.listener);
                     case COMMITTED -> state.transactionCommitted(now, e.gtid, e.position);
                     case ACK -> state.ack(now, e.replicaId, e.position);
                     case COVER -> state.ack(now, e.replicaId, e.position, false);

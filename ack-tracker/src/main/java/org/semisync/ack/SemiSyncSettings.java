@@ -8,13 +8,30 @@ package org.semisync.ack;
  * @param waitForSlaveCount {@code rpl_semi_sync_master_wait_for_slave_count}, 1..65535
  * @param waitNoSlave {@code rpl_semi_sync_master_wait_no_slave}
  * @param enforced never switch to asynchronous mode: a commit waits until its quorum ACKs
+ * @param waitPoint {@code rpl_semi_sync_master_wait_point}
  */
 public record SemiSyncSettings(
-        boolean enabled, long timeoutMillis, int waitForSlaveCount, boolean waitNoSlave, boolean enforced) {
+        boolean enabled,
+        long timeoutMillis,
+        int waitForSlaveCount,
+        boolean waitNoSlave,
+        boolean enforced,
+        WaitPoint waitPoint) {
     /** The plugin's defaults with the master side enabled: timeout 10 s, one ACK, wait_no_slave ON. */
     public static final SemiSyncSettings DEFAULTS = new SemiSyncSettings(true, 10_000, 1, true, false);
 
+    /** Settings with the AFTER_COMMIT wait point. */
+    public SemiSyncSettings(
+            final boolean enabled,
+            final long timeoutMillis,
+            final int waitForSlaveCount,
+            final boolean waitNoSlave,
+            final boolean enforced) {
+        this(enabled, timeoutMillis, waitForSlaveCount, waitNoSlave, enforced, WaitPoint.AFTER_COMMIT);
+    }
+
     public SemiSyncSettings {
+        java.util.Objects.requireNonNull(waitPoint, "waitPoint");
         if (timeoutMillis < 0) {
             throw new IllegalArgumentException("rpl_semi_sync_master_timeout must be >= 0, got " + timeoutMillis);
         }
@@ -25,22 +42,26 @@ public record SemiSyncSettings(
     }
 
     public SemiSyncSettings withEnabled(final boolean value) {
-        return new SemiSyncSettings(value, timeoutMillis, waitForSlaveCount, waitNoSlave, enforced);
+        return new SemiSyncSettings(value, timeoutMillis, waitForSlaveCount, waitNoSlave, enforced, waitPoint);
     }
 
     public SemiSyncSettings withTimeoutMillis(final long value) {
-        return new SemiSyncSettings(enabled, value, waitForSlaveCount, waitNoSlave, enforced);
+        return new SemiSyncSettings(enabled, value, waitForSlaveCount, waitNoSlave, enforced, waitPoint);
     }
 
     public SemiSyncSettings withWaitForSlaveCount(final int value) {
-        return new SemiSyncSettings(enabled, timeoutMillis, value, waitNoSlave, enforced);
+        return new SemiSyncSettings(enabled, timeoutMillis, value, waitNoSlave, enforced, waitPoint);
     }
 
     public SemiSyncSettings withWaitNoSlave(final boolean value) {
-        return new SemiSyncSettings(enabled, timeoutMillis, waitForSlaveCount, value, enforced);
+        return new SemiSyncSettings(enabled, timeoutMillis, waitForSlaveCount, value, enforced, waitPoint);
     }
 
     public SemiSyncSettings withEnforced(final boolean value) {
-        return new SemiSyncSettings(enabled, timeoutMillis, waitForSlaveCount, waitNoSlave, value);
+        return new SemiSyncSettings(enabled, timeoutMillis, waitForSlaveCount, waitNoSlave, value, waitPoint);
+    }
+
+    public SemiSyncSettings withWaitPoint(final WaitPoint value) {
+        return new SemiSyncSettings(enabled, timeoutMillis, waitForSlaveCount, waitNoSlave, enforced, value);
     }
 }

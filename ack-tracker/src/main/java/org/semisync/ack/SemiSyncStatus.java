@@ -25,6 +25,8 @@ import java.util.List;
  * @param quorumPosition the position acknowledged by the quorum, or {@code null}
  * @param settings the variables in force
  * @param replicas connected replicas with their watermarks
+ * @param readsWaiting responses held now in AFTER_SYNC (not commits)
+ * @param readWaits responses that were held in AFTER_SYNC until acknowledged or released
  */
 public record SemiSyncStatus(
         boolean on,
@@ -44,7 +46,9 @@ public record SemiSyncStatus(
         BinlogPosition newestCommitted,
         BinlogPosition quorumPosition,
         SemiSyncSettings settings,
-        List<ReplicaView> replicas) {
+        List<ReplicaView> replicas,
+        int readsWaiting,
+        long readWaits) {
 
     /** {@code _tx_avg_wait_time}: µs. */
     public long txAvgWaitTimeMicros() {

@@ -14,9 +14,11 @@ public final class SemiSyncVariables {
     public static final String WAIT_FOR_SLAVE_COUNT = "rpl_semi_sync_master_wait_for_slave_count";
     public static final String WAIT_NO_SLAVE = "rpl_semi_sync_master_wait_no_slave";
     public static final String ENFORCED = "rpl_semi_sync_master_enforced";
+    public static final String WAIT_POINT = "rpl_semi_sync_master_wait_point";
 
     /** Every variable this class understands, in {@code SHOW VARIABLES} order. */
-    public static final List<String> NAMES = List.of(ENABLED, ENFORCED, TIMEOUT, WAIT_FOR_SLAVE_COUNT, WAIT_NO_SLAVE);
+    public static final List<String> NAMES =
+            List.of(ENABLED, ENFORCED, TIMEOUT, WAIT_FOR_SLAVE_COUNT, WAIT_NO_SLAVE, WAIT_POINT);
 
     private SemiSyncVariables() {}
 
@@ -33,6 +35,7 @@ public final class SemiSyncVariables {
             case WAIT_FOR_SLAVE_COUNT -> current.withWaitForSlaveCount((int) parseNumber(key, value, 1, 65535));
             case WAIT_NO_SLAVE -> current.withWaitNoSlave(parseSwitch(key, value));
             case ENFORCED -> current.withEnforced(parseSwitch(key, value));
+            case WAIT_POINT -> current.withWaitPoint(parseWaitPoint(key, value));
             default -> throw new IllegalArgumentException("Unknown system variable '" + name + "'");
         };
     }
@@ -45,12 +48,24 @@ public final class SemiSyncVariables {
             case WAIT_FOR_SLAVE_COUNT -> Integer.toString(s.waitForSlaveCount());
             case WAIT_NO_SLAVE -> onOff(s.waitNoSlave());
             case ENFORCED -> onOff(s.enforced());
+            case WAIT_POINT -> s.waitPoint().name();
             default -> throw new IllegalArgumentException("Unknown system variable '" + name + "'");
         };
     }
 
     private static String onOff(final boolean b) {
         return b ? "ON" : "OFF";
+    }
+
+    /** AFTER_SYNC / AFTER_COMMIT, or their positions 0 / 1 in the plugin's enumeration. */
+    public static WaitPoint parseWaitPoint(final String name, final String value) {
+        return switch (value.trim().toUpperCase(Locale.ROOT)) {
+            case "AFTER_SYNC", "0" -> WaitPoint.AFTER_SYNC;
+            case "AFTER_COMMIT", "1" -> WaitPoint.AFTER_COMMIT;
+            default ->
+                throw new IllegalArgumentException(
+                        "Variable '" + name + "' can't be set to the value of '" + value + "'");
+        };
     }
 
     private static boolean parseSwitch(final String name, final String value) {

@@ -7,6 +7,7 @@ final class TrackerEvent {
     enum Type {
         AWAIT_POSITION,
         AWAIT_GTID,
+        AWAIT_READ,
         COMMITTED,
         ACK,
         COVER,

@@ -64,6 +64,8 @@ final class TrackerState {
     private long waitPosBacktraverse;
     private long getAck;
     private long requestAck;
+    private int readsWaiting;
+    private long readWaits;
 
     TrackerState(final SemiSyncSettings settings, final ReleaseObserver observer) {
         this.settings = settings;
@@ -74,7 +76,18 @@ final class TrackerState {
     // ------------------------------------------------------------------ inputs
 
     void awaitPosition(final long now, final BinlogPosition end, final Executor executor, final CommitListener l) {
-        final Waiter w = admit(now, executor, l, null, end);
+        final Waiter w = admit(now, executor, l, null, end, false);
+        if (w != null) {
+            enqueue(w, now);
+        }
+    }
+
+    /**
+     * Holds a response (AFTER_SYNC) until the quorum covers {@code position}: like a commit (timeout, OFF,
+     * enforced), but counted apart from the plugin's transaction counters.
+     */
+    void awaitRead(final long now, final BinlogPosition position, final Executor executor, final CommitListener l) {
+        final Waiter w = admit(now, executor, l, null, position, true);
         if (w != null) {
             enqueue(w, now);
         }
@@ -82,7 +95,7 @@ final class TrackerState {
 
     void awaitGtid(final long now, final Gtid gtid, final Executor executor, final CommitListener l) {
         final BinlogPosition known = recentCommits.get(gtid);
-        final Waiter w = admit(now, executor, l, gtid, known);
+        final Waiter w = admit(now, executor, l, gtid, known, false);
         if (w == null) {
             return;
         }
@@ -99,11 +112,13 @@ final class TrackerState {
             final Executor executor,
             final CommitListener listener,
             final Gtid gtid,
-            final BinlogPosition position) {
+            final BinlogPosition position,
+            final boolean read) {
         clock(now);
         final long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.timeoutMillis());
         final long deadline = now + timeoutNanos < now ? Long.MAX_VALUE : now + timeoutNanos;
         final Waiter w = new Waiter(executor, listener, now, deadline, gtid, position);
+        w.read = read;
         if (shutDown) {
             release(w, ReleaseOutcome.SHUTDOWN, now);
             return null;
@@ -121,8 +136,13 @@ final class TrackerState {
             release(w, ReleaseOutcome.ACKNOWLEDGED, now);
             return null;
         }
-        requestAck++;
-        waiting++;
+        if (read) {
+            readsWaiting++;
+            readWaits++;
+        } else {
+            requestAck++;
+            waiting++;
+        }
         w.counted = true;
         byDeadline.add(w);
         return w;
@@ -338,6 +358,14 @@ final class TrackerState {
         final boolean wasWaiting = w.counted;
         w.released = true;
         final long waited = Math.max(0, now - w.registeredNanos);
+        if (w.read) {
+            if (wasWaiting) {
+                readsWaiting--;
+            }
+            final CommitListener listener = w.listener;
+            defer(w.executor, () -> listener.released(outcome, waited));
+            return;
+        }
         if (wasWaiting) {
             waiting--;
         }
@@ -436,7 +464,9 @@ final class TrackerState {
                 newestCommitted,
                 quorum,
                 settings,
-                List.copyOf(replicas.values()));
+                List.copyOf(replicas.values()),
+                readsWaiting,
+                readWaits);
     }
 
     SemiSyncSettings settings() {

@@ -11,8 +11,10 @@ final class Waiter {
     final Gtid gtid;
     BinlogPosition position;
     boolean released;
-    /** Admitted as waiting: counted in wait_sessions and, once acknowledged, in tx_waits. */
+    /** Admitted as waiting: counted in wait_sessions (reads: reads waiting) and, once acknowledged, in tx_waits. */
     boolean counted;
+    /** A response held in AFTER_SYNC (not a commit): never counted in the plugin's transaction counters. */
+    boolean read;
 
     Waiter(
             final Executor executor,

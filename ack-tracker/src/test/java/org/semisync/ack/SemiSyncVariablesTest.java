@@ -14,11 +14,18 @@ class SemiSyncVariablesTest {
         s = SemiSyncVariables.set(s, "rpl_semi_sync_master_wait_no_slave", "off");
         s = SemiSyncVariables.set(s, "rpl_semi_sync_master_enabled", "0");
         s = SemiSyncVariables.set(s, "rpl_semi_sync_master_enforced", "TRUE");
+        s = SemiSyncVariables.set(s, "rpl_semi_sync_master_wait_point", "after_sync");
         final SemiSyncSettings result = s;
-        assertThat(result).isEqualTo(new SemiSyncSettings(false, 2500, 3, false, true));
+        assertThat(result).isEqualTo(new SemiSyncSettings(false, 2500, 3, false, true, WaitPoint.AFTER_SYNC));
         assertThat(SemiSyncVariables.NAMES)
                 .extracting(n -> SemiSyncVariables.get(result, n))
-                .containsExactly("OFF", "ON", "2500", "3", "OFF");
+                .containsExactly("OFF", "ON", "2500", "3", "OFF", "AFTER_SYNC");
+        // the plugin's enumeration order: AFTER_SYNC is 0, AFTER_COMMIT 1
+        assertThat(SemiSyncVariables.set(result, SemiSyncVariables.WAIT_POINT, "1")
+                        .waitPoint())
+                .isEqualTo(WaitPoint.AFTER_COMMIT);
+        assertThatThrownBy(() -> SemiSyncVariables.set(result, SemiSyncVariables.WAIT_POINT, "AFTER_FLUSH"))
+                .hasMessageContaining("AFTER_FLUSH");
     }
 
     @Test

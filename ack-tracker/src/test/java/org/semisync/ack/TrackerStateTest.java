@@ -154,6 +154,32 @@ class TrackerStateTest {
     }
 
     @Test
+    void heldReadsWaitLikeCommitsButAreNotCountedAsTransactions() {
+        with(SemiSyncSettings.DEFAULTS.withTimeoutMillis(1000));
+        state.replicaConnected(now, "r1", pos("mysql-bin.000001:4"));
+        state.ack(now, "r1", pos("mysql-bin.000001:100"));
+        state.awaitRead(now, pos("mysql-bin.000001:100"), DIRECT, named("covered"));
+        state.awaitRead(now, pos("mysql-bin.000001:200"), DIRECT, named("read"));
+        assertThat(released).containsExactly("covered=ACKNOWLEDGED");
+        assertThat(state.snapshot().readsWaiting()).isEqualTo(1);
+        assertThat(state.snapshot().waitSessions()).isZero();
+        state.ack(now, "r1", pos("mysql-bin.000001:200"));
+        assertThat(released).containsExactly("covered=ACKNOWLEDGED", "read=ACKNOWLEDGED");
+        state.awaitRead(now, pos("mysql-bin.000001:300"), DIRECT, named("late"));
+        advance(1000);
+        assertThat(released).endsWith("late=TIMED_OUT");
+        final SemiSyncStatus s = state.snapshot();
+        assertThat(s.on())
+                .as("a held read that times out switches OFF, as a commit does")
+                .isFalse();
+        assertThat(s.readsWaiting()).isZero();
+        assertThat(s.readWaits()).isEqualTo(2);
+        assertThat(s.yesTx()).isZero();
+        assertThat(s.noTx()).isZero();
+        assertThat(s.requestAck()).isZero();
+    }
+
+    @Test
     void timeoutSwitchesOffReleasesEveryWaiterAndComesBackOnAtTheNewestCommit() {
         with(SemiSyncSettings.DEFAULTS.withTimeoutMillis(2000));
         state.replicaConnected(now, "r1", pos("mysql-bin.000001:4"));

@@ -24,8 +24,7 @@ public final class ProxyVariables {
                 SemiSyncVariables.WAIT_FOR_SLAVE_COUNT,
                 SemiSyncVariables.get(s, SemiSyncVariables.WAIT_FOR_SLAVE_COUNT));
         rows.put(SemiSyncVariables.WAIT_NO_SLAVE, SemiSyncVariables.get(s, SemiSyncVariables.WAIT_NO_SLAVE));
-        // the master commits before the proxy sees the OK: the proxy can only offer AFTER_COMMIT
-        rows.put("rpl_semi_sync_master_wait_point", "AFTER_COMMIT");
+        rows.put(SemiSyncVariables.WAIT_POINT, SemiSyncVariables.get(s, SemiSyncVariables.WAIT_POINT));
         return rows;
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.SemiSyncMetrics;
 import org.semisync.ack.SemiSyncSettings;
+import org.semisync.ack.WaitPoint;
 import org.semisync.proxy.binlog.RelayHub;
 import org.semisync.proxy.client.FrontendServer;
 import org.semisync.proxy.client.SemiSyncServices;
@@ -86,6 +87,16 @@ final class RunCommand implements Callable<Integer> {
             description = "Never fall back to asynchronous replication.")
     boolean enforced;
 
+    @Option(
+            names = "--wait-point",
+            paramLabel = "after_commit|after_sync",
+            defaultValue = "after_commit",
+            converter = WaitPointConverter.class,
+            description = "rpl_semi_sync_master_wait_point (default ${DEFAULT-VALUE}). AFTER_SYNC also holds every"
+                    + " other response until the replicas have what it could show (lossless reads; needs"
+                    + " --replication-user).")
+    WaitPoint waitPoint;
+
     @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics at /metrics.")
     String metrics;
 
@@ -122,6 +133,7 @@ final class RunCommand implements Callable<Integer> {
                 .waitForSlaveCount(waitForSlaveCount)
                 .waitNoSlave(waitNoSlave)
                 .enforced(enforced)
+                .waitPoint(waitPoint)
                 .metrics(metrics == null ? null : HostPort.parse(metrics, 9404))
                 .serverId(serverId)
                 .tls(tlsCertificate, tlsKey)
@@ -238,7 +250,7 @@ final class RunCommand implements Callable<Integer> {
     /** The semi-sync variables of a configuration. */
     static SemiSyncSettings settings(final ProxyConfig cfg) {
         return new SemiSyncSettings(
-                true, cfg.timeoutMillis(), cfg.waitForSlaveCount(), cfg.waitNoSlave(), cfg.enforced());
+                true, cfg.timeoutMillis(), cfg.waitForSlaveCount(), cfg.waitNoSlave(), cfg.enforced(), cfg.waitPoint());
     }
 
     private static void checkReachable(final HostPort master, final Duration timeout) {

@@ -269,12 +269,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         state = State.COMMAND;
         handshakeTimeout.cancel(false);
         final long capabilities = login.capabilities();
-        CommitGate gate = null;
-        if (tracking) {
-            gate = new CommitGate(tracker, null, client, capabilities);
-        } else if (tracker != null && probes != null) {
-            gate = new CommitGate(tracker, probes, client, capabilities);
-        }
+        final CommitGate gate = tracker != null && (tracking || probes != null)
+                ? new CommitGate(tracker, probes, tracking, client, capabilities)
+                : null;
         final Handshake greeting = login.greeting();
         router = new CommandRouter(
                 client,

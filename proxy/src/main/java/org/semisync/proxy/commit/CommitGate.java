@@ -8,6 +8,9 @@ import java.util.concurrent.RejectedExecutionException;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.Gtid;
+import org.semisync.ack.SemiSyncSettings;
+import org.semisync.ack.SemiSyncStatus;
+import org.semisync.ack.WaitPoint;
 import org.semisync.proxy.protocol.Commands;
 import org.semisync.proxy.protocol.OkPacket;
 import org.semisync.proxy.protocol.Packet;
@@ -41,16 +44,19 @@ public final class CommitGate {
      * @param single one statement (not a multi-statement text)
      * @param beginsTransaction BEGIN / START TRANSACTION
      * @param rowChange one INSERT/UPDATE/DELETE/REPLACE: in autocommit, zero affected rows means nothing was written
+     * @param mayShowData whether its answer could show a transaction (AFTER_SYNC holds it)
      */
     private record Command(
             boolean mayWriteIfClosed,
             boolean mayWriteIfOpen,
             boolean single,
             boolean beginsTransaction,
-            boolean rowChange) {}
+            boolean rowChange,
+            boolean mayShowData) {}
 
-    private static final Command READ = new Command(false, false, true, false, false);
-    private static final Command MAY_WRITE = new Command(true, true, true, false, false);
+    private static final Command READ = new Command(false, false, true, false, false, true);
+    private static final Command SHOWS_NOTHING = new Command(false, false, true, false, false, false);
+    private static final Command MAY_WRITE = new Command(true, true, true, false, false, true);
     private static final java.util.Set<String> ROW_CHANGES = java.util.Set.of("INSERT", "UPDATE", "DELETE", "REPLACE");
 
     /** A place in the outgoing queue that stays closed until the tracker releases the commit before it. */
@@ -59,7 +65,11 @@ public final class CommitGate {
     }
 
     private final AckTracker tracker;
+    /** Binlog position probes: for commits in probe mode, for every response in AFTER_SYNC; may be null. */
     private final PositionProbes probes;
+    /** Whether commits are found by the GTIDs in OK packets (else by position probes). */
+    private final boolean gtidTracking;
+
     private final Channel client;
     private final ResponseTracker<Command> responses;
     /** Packets (and barriers) waiting to go to the client, in order. */
@@ -70,40 +80,58 @@ public final class CommitGate {
     private boolean responseWroteOk;
     private long responseAffectedRows;
 
+    /** Whether a response is being relayed (its first packet has been seen, its last not yet). */
+    private boolean inResponse;
+
     /**
-     * @param probes the position probes for a session whose commits carry no GTID; {@code null} when the master
-     *     reports GTIDs to this session
+     * @param probes the binlog position probes, or {@code null} (then only GTID-tracked commits are held, and reads
+     *     are not held in AFTER_SYNC)
+     * @param gtidTracking whether the master reports each commit's GTID to this session
      */
     public CommitGate(
-            final AckTracker tracker, final PositionProbes probes, final Channel client, final long capabilities) {
+            final AckTracker tracker,
+            final PositionProbes probes,
+            final boolean gtidTracking,
+            final Channel client,
+            final long capabilities) {
+        if (!gtidTracking && probes == null) {
+            throw new IllegalArgumentException("a session without GTID tracking needs position probes");
+        }
         this.tracker = tracker;
         this.probes = probes;
+        this.gtidTracking = gtidTracking;
         this.client = client;
         this.responses = new ResponseTracker<>(capabilities);
     }
 
     /** Whether this gate finds commits by position probes (else by GTIDs in OK packets). */
     public boolean probing() {
-        return probes != null;
+        return !gtidTracking;
     }
 
     /** A client packet on its way to the master. Does not take ownership. */
     public void onCommand(final Packet packet) {
-        responses.onCommand(packet, packet.sequenceId() == 0 && probes != null ? classify(packet) : READ);
+        if (packet.sequenceId() != 0) {
+            responses.onCommand(packet, READ);
+            return;
+        }
+        if (probing()) {
+            responses.onCommand(packet, classify(packet));
+        } else if (probes != null && afterSync(tracker.status())) {
+            responses.onCommand(packet, classifyRead(packet));
+        } else {
+            responses.onCommand(packet, READ);
+        }
     }
 
     private static Command classify(final Packet packet) {
         return switch (packet.firstByte()) {
             case Commands.COM_QUERY -> {
-                final String sql = packet.payload()
-                        .toString(
-                                packet.payload().readerIndex() + 1,
-                                packet.payload().readableBytes() - 1,
-                                StandardCharsets.UTF_8);
                 // whether a transaction is open is known only when the previous response has ended (pipelining)
-                final List<String> statements = SqlText.split(sql);
+                final List<String> statements = SqlText.split(queryText(packet));
+                final boolean mayShow = ReadClassifier.mayShowData(statements);
                 if (!WriteClassifier.mayWrite(statements, true)) {
-                    yield READ;
+                    yield mayShow ? READ : SHOWS_NOTHING;
                 }
                 final String first = SqlText.firstWord(statements.get(0));
                 final boolean single = statements.size() == 1;
@@ -112,12 +140,35 @@ public final class CommitGate {
                         true,
                         single,
                         first.equals("BEGIN") || first.equals("START"),
-                        single && ROW_CHANGES.contains(first));
+                        single && ROW_CHANGES.contains(first),
+                        mayShow);
             }
             // the statement text is not at hand; a prepared SELECT answers with a result set and is not held
             case Commands.COM_STMT_EXECUTE, Commands.COM_STMT_BULK_EXECUTE -> MAY_WRITE;
-            default -> READ;
+            default -> classifyRead(packet);
         };
+    }
+
+    /** Only whether the answer could show data (GTID-tracked sessions in AFTER_SYNC). */
+    private static Command classifyRead(final Packet packet) {
+        return switch (packet.firstByte()) {
+            case Commands.COM_QUERY ->
+                ReadClassifier.mayShowData(SqlText.split(queryText(packet))) ? READ : SHOWS_NOTHING;
+            case Commands.COM_STMT_EXECUTE, Commands.COM_STMT_BULK_EXECUTE, Commands.COM_STMT_FETCH -> READ;
+            default -> SHOWS_NOTHING; // ping, prepare (metadata), init db, set option, …
+        };
+    }
+
+    private static String queryText(final Packet packet) {
+        final io.netty.buffer.ByteBuf p = packet.payload();
+        return p.toString(p.readerIndex() + 1, p.readableBytes() - 1, StandardCharsets.UTF_8);
+    }
+
+    private static boolean afterSync(final SemiSyncStatus status) {
+        final SemiSyncSettings settings = status.settings();
+        return settings.waitPoint() == WaitPoint.AFTER_SYNC
+                && settings.enabled()
+                && (status.on() || settings.enforced());
     }
 
     /**
@@ -125,16 +176,37 @@ public final class CommitGate {
      * caller then must not write it. Does not take ownership otherwise.
      */
     public boolean onResponse(final Packet packet) {
+        final boolean starts = !inResponse && !responses.idle();
+        final Command command = starts ? responses.dueTag() : null;
         final OkPacket ok = responses.onResponse(packet);
-        final Barrier barrier = probes == null ? gtidBarrier(ok) : probeBarrier(ok);
-        if (barrier == null && queue.isEmpty()) {
+        inResponse = (starts || inResponse) && !responses.responseEnded();
+        final Barrier read = command != null && command.mayShowData() ? readBarrier() : null;
+        final Barrier commit = probing() ? probeBarrier(ok) : gtidBarrier(ok);
+        if (read == null && commit == null && queue.isEmpty()) {
             return false;
         }
-        if (barrier != null) {
-            queue.addLast(barrier);
+        if (read != null) {
+            queue.addLast(read);
+        }
+        if (commit != null) {
+            queue.addLast(commit);
         }
         queue.addLast(packet.retain());
         return true;
+    }
+
+    /**
+     * AFTER_SYNC: a response may show any transaction the master committed before producing it, also other
+     * sessions' and other clients'. A binlog position read after its first packet arrived is at or past all of them,
+     * so the whole response waits until the quorum covers that position (or the timeout, or OFF).
+     */
+    private Barrier readBarrier() {
+        if (probes == null || !afterSync(tracker.status())) {
+            return null;
+        }
+        final Barrier barrier = new Barrier();
+        probes.request((position, failure) -> awaitProbed(barrier, position, failure, true));
+        return barrier;
     }
 
     private Barrier gtidBarrier(final OkPacket ok) {
@@ -186,20 +258,22 @@ public final class CommitGate {
             return null;
         }
         final Barrier barrier = new Barrier();
-        probes.request((position, failure) -> awaitProbed(barrier, position, failure));
+        probes.request((position, failure) -> awaitProbed(barrier, position, failure, false));
         return barrier;
     }
 
     /** Runs on the control pool's thread. */
-    private void awaitProbed(final Barrier barrier, final BinlogPosition position, final Throwable failure) {
+    private void awaitProbed(
+            final Barrier barrier, final BinlogPosition position, final Throwable failure, final boolean read) {
         if (failure != null) {
             // Without a position the commit cannot be confirmed. Its OK must not reach the client as if it were
             // (the master may be gone with the transaction unreplicated): close the connection, so the client knows
             // the outcome is unknown, as after a master crash.
             LOG.warn(
-                    "commit-gate - binlog position probe failed ({}); closing {}: its commit is not confirmed",
+                    "commit-gate - binlog position probe failed ({}); closing {}: its {} is not confirmed",
                     failure.getMessage(),
-                    client.remoteAddress());
+                    client.remoteAddress(),
+                    read ? "response" : "commit");
             try {
                 client.eventLoop().execute(client::close);
             } catch (RejectedExecutionException e) {
@@ -207,7 +281,11 @@ public final class CommitGate {
             }
             return;
         }
-        tracker.awaitPosition(position, client.eventLoop(), (outcome, waited) -> open(barrier));
+        if (read) {
+            tracker.awaitRead(position, client.eventLoop(), (outcome, waited) -> open(barrier));
+        } else {
+            tracker.awaitPosition(position, client.eventLoop(), (outcome, waited) -> open(barrier));
+        }
     }
 
     private void open(final Barrier barrier) {

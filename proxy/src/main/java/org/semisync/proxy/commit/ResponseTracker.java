@@ -72,6 +72,12 @@ final class ResponseTracker<T> {
         return responseEnded;
     }
 
+    /** The tag of the command whose response is due now (the next packet belongs to it), or null. */
+    T dueTag() {
+        final Pending<T> next = due.peekFirst();
+        return next == null ? null : next.tag();
+    }
+
     /** The tag of the command whose response the last packet ended (valid when {@link #responseEnded()}). */
     T endedTag() {
         return endedTag;

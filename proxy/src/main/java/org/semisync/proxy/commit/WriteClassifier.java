@@ -94,7 +94,7 @@ public final class WriteClassifier {
     private WriteClassifier() {}
 
     /** Whether every function call in {@code statement} (a name before "(") is a read-only built-in. */
-    private static boolean callsOnlyBuiltIns(final String statement) {
+    static boolean callsOnlyBuiltIns(final String statement) {
         final Matcher m = CALL.matcher(statement);
         while (m.find()) {
             if (!BUILT_INS.contains(m.group(1).toUpperCase(Locale.ROOT))) {

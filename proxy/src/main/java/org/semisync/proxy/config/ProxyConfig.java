@@ -3,6 +3,7 @@ package org.semisync.proxy.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.semisync.ack.WaitPoint;
 
 /**
  * Everything the proxy is configured with, after command-line flags, {@code SEMISYNC_PROXY_*} environment variables
@@ -22,6 +23,7 @@ public final class ProxyConfig {
     private final int waitForSlaveCount;
     private final boolean waitNoSlave;
     private final boolean enforced;
+    private final WaitPoint waitPoint;
     private final HostPort metrics;
     private final long serverId;
     private final Path tlsCertificate;
@@ -39,6 +41,7 @@ public final class ProxyConfig {
         this.waitForSlaveCount = b.waitForSlaveCount;
         this.waitNoSlave = b.waitNoSlave;
         this.enforced = b.enforced;
+        this.waitPoint = b.waitPoint;
         this.metrics = b.metrics;
         this.serverId = b.serverId;
         this.tlsCertificate = b.tlsCertificate;
@@ -103,6 +106,11 @@ public final class ProxyConfig {
         return enforced;
     }
 
+    /** {@code rpl_semi_sync_master_wait_point}. */
+    public WaitPoint waitPoint() {
+        return waitPoint;
+    }
+
     /** Address of the Prometheus {@code /metrics} endpoint, or {@code null} for none. */
     public HostPort metrics() {
         return metrics;
@@ -149,6 +157,7 @@ public final class ProxyConfig {
         b.waitForSlaveCount = waitForSlaveCount;
         b.waitNoSlave = waitNoSlave;
         b.enforced = enforced;
+        b.waitPoint = waitPoint;
         b.metrics = metrics;
         b.serverId = serverId;
         b.tlsCertificate = tlsCertificate;
@@ -169,6 +178,7 @@ public final class ProxyConfig {
         private int waitForSlaveCount = 1;
         private boolean waitNoSlave = true;
         private boolean enforced;
+        private WaitPoint waitPoint = WaitPoint.AFTER_COMMIT;
         private HostPort metrics;
         private long serverId;
         private Path tlsCertificate;
@@ -211,6 +221,11 @@ public final class ProxyConfig {
 
         public Builder waitNoSlave(final boolean value) {
             this.waitNoSlave = value;
+            return this;
+        }
+
+        public Builder waitPoint(final WaitPoint value) {
+            this.waitPoint = java.util.Objects.requireNonNull(value, "waitPoint");
             return this;
         }
 

@@ -1,0 +1,157 @@
+package org.semisync.proxy.commit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.semisync.ack.SemiSyncSettings;
+import org.semisync.ack.WaitPoint;
+import org.semisync.proxy.demo.EmbeddedMariaDb;
+import org.semisync.proxy.demo.MariaDbVersion;
+import org.semisync.proxy.demo.Replicas;
+import org.semisync.proxy.testing.GateCluster;
+import org.semisync.proxy.testing.SemiSyncTopology;
+
+/**
+ * Wait point AFTER_SYNC: a read through the proxy that could show a transaction the replicas do not have yet — here
+ * one written directly on the master, bypassing the proxy — waits until a replica acknowledges it or the timeout
+ * passes; AFTER_COMMIT lets it through at once; reads are not held while nothing is unacknowledged or semi-sync is
+ * OFF. Both ways of finding positions: GTID-tracked sessions (MariaDB Connector/J) and probe sessions (MySQL
+ * Connector/J).
+ */
+class AfterSyncIT {
+    private static final long TIMEOUT_MILLIS = 3000;
+    private static GateCluster cluster;
+
+    @BeforeAll
+    static void start() throws InterruptedException {
+        cluster = GateCluster.start(
+                MariaDbVersion.V11_4_5,
+                "aftersync",
+                SemiSyncSettings.DEFAULTS.withTimeoutMillis(TIMEOUT_MILLIS).withWaitPoint(WaitPoint.AFTER_SYNC));
+        cluster.master().execute("CREATE TABLE app.v (id INT PRIMARY KEY)");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aReadWaitsForTheAckOfWhatItCouldShowThenTheTimeout() throws Exception {
+        for (final boolean tracked : new boolean[] {true, false}) {
+            final int base = tracked ? 100 : 200;
+            try (Connection c = tracked ? cluster.mariadb("") : cluster.mysql("")) {
+                awaitOn();
+                heldReadThenTimeout(c, base);
+            } finally {
+                for (EmbeddedMariaDb r : cluster.replicas()) {
+                    cluster.startReplication(r);
+                }
+            }
+        }
+        assertThat(cluster.proxy().tracker().status().yesTx())
+                .as("held reads are not counted as transactions")
+                .isZero();
+    }
+
+    private static void heldReadThenTimeout(final Connection c, final int base) throws Exception {
+        // nothing unacknowledged: not held
+        assertThat(millis(() -> count(c, "SELECT COUNT(*) FROM v"))).isLessThan(TIMEOUT_MILLIS / 3);
+        final long readWaitsBefore = cluster.proxy().tracker().status().readWaits();
+
+        cluster.stopReplication();
+        cluster.master().execute("INSERT INTO app.v VALUES (" + base + ")"); // bypasses the proxy
+        final String written = cluster.masterGtid();
+        final CompletableFuture<Integer> read =
+                CompletableFuture.supplyAsync(() -> count(c, "SELECT COUNT(*) FROM v WHERE id = " + base));
+        Thread.sleep(TIMEOUT_MILLIS / 3);
+        assertThat(read)
+                .as("a read that could show an unacknowledged row is held")
+                .isNotDone();
+        final EmbeddedMariaDb replica = cluster.replicas().get(0);
+        cluster.startReplication(replica);
+        assertThat(read.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)).isEqualTo(1);
+        assertThat(GateCluster.received(replica, written))
+                .as("the replica had the row when the reader saw it")
+                .isTrue();
+        final var status = cluster.proxy().tracker().status();
+        assertThat(status.on()).isTrue();
+        assertThat(status.readWaits()).isGreaterThan(readWaitsBefore);
+
+        // no replica at all: held for the timeout, then OFF, then reads pass at once
+        cluster.stopReplication();
+        cluster.master().execute("INSERT INTO app.v VALUES (" + (base + 1) + ")");
+        assertThat(millis(() -> count(c, "SELECT COUNT(*) FROM v")))
+                .isBetween(TIMEOUT_MILLIS - 100, 2 * TIMEOUT_MILLIS);
+        assertThat(cluster.proxy().tracker().status().on()).isFalse();
+        assertThat(millis(() -> count(c, "SELECT COUNT(*) FROM v"))).isLessThan(TIMEOUT_MILLIS / 3);
+    }
+
+    @Test
+    void afterCommitLetsTheSameReadThroughAtOnce() throws Exception {
+        try (Connection c = cluster.mariadb("");
+                Statement s = c.createStatement()) {
+            awaitOn();
+            s.execute("SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_COMMIT");
+            try {
+                cluster.stopReplication();
+                cluster.master().execute("INSERT INTO app.v VALUES (300)");
+                assertThat(millis(() -> count(c, "SELECT COUNT(*) FROM v WHERE id = 300")))
+                        .isLessThan(TIMEOUT_MILLIS / 3);
+                try (ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES LIKE 'rpl_semi_sync_master_wait_point'")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(2)).isEqualTo("AFTER_COMMIT");
+                }
+            } finally {
+                s.execute("SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC");
+                for (EmbeddedMariaDb r : cluster.replicas()) {
+                    cluster.startReplication(r);
+                }
+            }
+        }
+    }
+
+    /** Waits until both replicas are connected and the status is ON (a commit through the proxy brings it back). */
+    private static void awaitOn() throws Exception {
+        SemiSyncTopology.awaitStatus(cluster.proxy(), s -> s.clients() == 2);
+        if (!cluster.proxy().tracker().status().on()) {
+            try (Connection c = cluster.mariadb("")) {
+                c.createStatement().execute("DO 1");
+            }
+            for (EmbeddedMariaDb r : cluster.replicas()) {
+                Replicas.awaitCaughtUp(r, cluster.master(), java.time.Duration.ofSeconds(30));
+            }
+            try (Connection c = cluster.mariadb("")) {
+                c.createStatement()
+                        .executeUpdate("INSERT INTO v VALUES (" + (1000 + (int) (Math.random() * 1e6)) + ")");
+            }
+            SemiSyncTopology.awaitStatus(cluster.proxy(), s -> s.on());
+        }
+    }
+
+    private static int count(final Connection c, final String sql) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long millis(final Runnable action) {
+        final long t0 = System.nanoTime();
+        action.run();
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}
