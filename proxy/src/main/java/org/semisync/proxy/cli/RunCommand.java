@@ -24,6 +24,7 @@ import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.metrics.MetricsServer;
 import org.semisync.proxy.tls.TlsContexts;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code semisync-proxy run}: start the proxy in front of a master and serve until stopped. */
@@ -33,6 +34,9 @@ import picocli.CommandLine.Option;
         description = "Run the proxy in front of a master. Every option can also be set as SEMISYNC_PROXY_<NAME>"
                 + " in the environment or as <name>: value in the --config YAML file.")
 final class RunCommand implements Callable<Integer> {
+    @Mixin
+    LogLevelOption logging = new LogLevelOption();
+
     @Option(names = "--master", paramLabel = "HOST:PORT", description = "The master (port default 3306).")
     String master;
 
@@ -128,6 +132,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logging.apply();
         final ProxyConfig cfg = toConfig();
         checkReachable(cfg.master(), cfg.connectTimeout());
         final TlsContexts tls = TlsContexts.create(cfg);
