@@ -1,7 +1,5 @@
 package org.semisync.proxy.cli;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -12,7 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.semisync.ack.AckTracker;
-import org.semisync.ack.SemiSyncMetrics;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.proxy.binlog.RelayHub;
 import org.semisync.proxy.client.FrontendServer;
@@ -21,7 +18,13 @@ import org.semisync.proxy.commit.DetectionMode;
 import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
+import org.semisync.proxy.health.HealthEndpoints;
+import org.semisync.proxy.health.MasterReachability;
+import org.semisync.proxy.health.Readiness;
+import org.semisync.proxy.health.ServingState;
 import org.semisync.proxy.metrics.MetricsServer;
+import org.semisync.proxy.metrics.ProxyMeters;
+import org.semisync.proxy.metrics.ProxyMetrics;
 import org.semisync.proxy.tls.TlsContexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -88,7 +91,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Never fall back to asynchronous replication.")
     boolean enforced;
 
-    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics at /metrics.")
+    @Option(
+            names = "--metrics",
+            paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics at /metrics, liveness at /health and readiness at /ready.")
     String metrics;
 
     @Option(names = "--config", paramLabel = "FILE.yaml", description = "YAML file with option: value lines.")
@@ -136,17 +142,14 @@ final class RunCommand implements Callable<Integer> {
         final ProxyConfig cfg = toConfig();
         checkReachable(cfg.master(), cfg.connectTimeout());
         final TlsContexts tls = TlsContexts.create(cfg);
-        final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final AckTracker[] trackerRef = new AckTracker[1];
-        final SemiSyncMetrics metrics = new SemiSyncMetrics(() -> trackerRef[0].status());
+        final ProxyMeters meters = new ProxyMeters(() -> trackerRef[0].status());
         final AckTracker tracker = AckTracker.builder()
                 .settings(settings(cfg))
-                .releaseObserver(metrics)
+                .releaseObserver(meters.releaseObserver())
                 .build();
         trackerRef[0] = tracker;
-        metrics.bindTo(registry);
         tracker.start();
-        final MetricsServer metricsServer = cfg.metrics() == null ? null : MetricsServer.start(cfg.metrics(), registry);
         final PositionProbes probes = positionProbes(cfg);
         final RelayHub relay = relay(cfg, tracker);
         final FrontendServer server = FrontendServer.start(cfg, tls, new SemiSyncServices(tracker, probes, relay));
@@ -154,9 +157,12 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("warning: no --replication-user: commits on masters or clients without GTID tracking"
                     + " (MariaDB < 10.2.16, MySQL 5.6, clients without CLIENT_SESSION_TRACK) are not held");
         }
+        final ServingState serving = new ServingState();
+        final MetricsServer[] metricsServer = new MetricsServer[1];
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            serving.stopping();
                             server.close();
                             tracker.close();
                             if (relay != null) {
@@ -165,16 +171,38 @@ final class RunCommand implements Callable<Integer> {
                             if (probes != null) {
                                 probes.close();
                             }
-                            if (metricsServer != null) {
-                                metricsServer.close();
+                            if (metricsServer[0] != null) {
+                                metricsServer[0].close();
                             }
                         },
                         "semisync-shutdown"));
+        if (cfg.metrics() != null) {
+            meters.bind(new ProxyMetrics(probes, server.counters(), relay));
+            metricsServer[0] =
+                    MetricsServer.start(cfg.metrics(), meters::scrape, health(cfg, serving, tracker, server, relay));
+        }
         final InetSocketAddress bound = server.localAddress();
         System.out.println("ready: listening on " + new HostPort(bound.getHostString(), bound.getPort()));
         System.out.flush();
         server.awaitClose();
         return 0;
+    }
+
+    /** /health and /ready for a running proxy. */
+    static HealthEndpoints health(
+            final ProxyConfig cfg,
+            final ServingState serving,
+            final AckTracker tracker,
+            final FrontendServer server,
+            final RelayHub relay) {
+        final MasterReachability master =
+                new MasterReachability(cfg.master(), cfg.connectTimeout(), () -> relay != null && relay.streaming());
+        final Readiness readiness = new Readiness(
+                tracker::status,
+                master,
+                () -> serving.serving() && server.accepting(),
+                () -> relay == null ? null : relay.tailPosition());
+        return new HealthEndpoints(serving, readiness);
     }
 
     /**
