@@ -12,7 +12,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Micrometer view of the tracker: the plugin's counters ({@code semisync.master.yes_tx} …) read from the latest
- * {@link SemiSyncStatus}, the settings that alerts compare against ({@code wait_for_slave_count}, {@code timeout}),
+ * {@link SemiSyncStatus}, the settings that alerts compare against ({@code wait_for_slaves}, {@code timeout}),
  * the quorum's lag, and a commit-wait histogram ({@code semisync.commit.wait}, tag {@code outcome}) fed by
  * {@link #released}. Install it with {@code AckTracker.builder().releaseObserver(metrics)} and bind it to a registry.
  */
@@ -49,8 +49,8 @@ public final class SemiSyncMetrics implements MeterBinder, ReleaseObserver {
                 SemiSyncStatus::txAvgWaitTimeMicros);
         gauge(
                 meters,
-                "semisync.master.wait_for_slave_count",
-                "ACKs a commit waits for",
+                "semisync.master.wait_for_slaves",
+                "rpl_semi_sync_master_wait_for_slave_count: replica ACKs a commit waits for",
                 s -> s.settings().waitForSlaveCount());
         Gauge.builder("semisync.master.timeout", status, s -> s.get().settings().timeoutMillis() / 1000.0)
                 .description("how long a commit waits for ACKs before semi-sync switches OFF")

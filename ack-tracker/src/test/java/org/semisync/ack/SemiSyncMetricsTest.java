@@ -35,9 +35,7 @@ class SemiSyncMetricsTest {
                     .isZero();
             assertThat(registry.get("semisync.master.status").gauge().value()).isEqualTo(1.0);
             assertThat(registry.get("semisync.master.clients").gauge().value()).isEqualTo(1.0);
-            assertThat(registry.get("semisync.master.wait_for_slave_count")
-                            .gauge()
-                            .value())
+            assertThat(registry.get("semisync.master.wait_for_slaves").gauge().value())
                     .isEqualTo(1.0);
             assertThat(registry.get("semisync.master.timeout").gauge().value()).isEqualTo(10.0);
             assertThat(registry.get("semisync.master.quorum.lag.bytes").gauge().value())
