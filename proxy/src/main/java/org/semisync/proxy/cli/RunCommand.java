@@ -26,6 +26,8 @@ import org.semisync.proxy.metrics.MetricsServer;
 import org.semisync.proxy.metrics.ProxyMeters;
 import org.semisync.proxy.metrics.ProxyMetrics;
 import org.semisync.proxy.tls.TlsContexts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,6 +39,8 @@ import picocli.CommandLine.Option;
         description = "Run the proxy in front of a master. Every option can also be set as SEMISYNC_PROXY_<NAME>"
                 + " in the environment or as <name>: value in the --config YAML file.")
 final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
     @Mixin
     LogLevelOption logging = new LogLevelOption();
 
@@ -154,7 +158,7 @@ final class RunCommand implements Callable<Integer> {
         final RelayHub relay = relay(cfg, tracker);
         final FrontendServer server = FrontendServer.start(cfg, tls, new SemiSyncServices(tracker, probes, relay));
         if (probes == null) {
-            System.err.println("warning: no --replication-user: commits on masters or clients without GTID tracking"
+            LOG.warn("run - no --replication-user: commits on masters or clients without GTID tracking"
                     + " (MariaDB < 10.2.16, MySQL 5.6, clients without CLIENT_SESSION_TRACK) are not held");
         }
         final ServingState serving = new ServingState();
