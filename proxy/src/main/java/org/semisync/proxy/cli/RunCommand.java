@@ -23,7 +23,7 @@ import org.semisync.proxy.health.MasterReachability;
 import org.semisync.proxy.health.Readiness;
 import org.semisync.proxy.health.ServingState;
 import org.semisync.proxy.metrics.MetricsServer;
-import org.semisync.proxy.metrics.ProxyMeters;
+import org.semisync.proxy.metrics.PrometheusMetrics;
 import org.semisync.proxy.metrics.ProxyMetrics;
 import org.semisync.proxy.tls.TlsContexts;
 import org.slf4j.Logger;
@@ -147,7 +147,7 @@ final class RunCommand implements Callable<Integer> {
         checkReachable(cfg.master(), cfg.connectTimeout());
         final TlsContexts tls = TlsContexts.create(cfg);
         final AckTracker[] trackerRef = new AckTracker[1];
-        final ProxyMeters meters = new ProxyMeters(() -> trackerRef[0].status());
+        final PrometheusMetrics meters = new PrometheusMetrics(() -> trackerRef[0].status());
         final AckTracker tracker = AckTracker.builder()
                 .settings(settings(cfg))
                 .releaseObserver(meters.releaseObserver())

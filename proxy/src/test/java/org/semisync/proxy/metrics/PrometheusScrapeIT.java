@@ -34,8 +34,8 @@ class PrometheusScrapeIT {
                 Files.isExecutable(PrometheusServer.BINARY),
                 "/usr/bin/prometheus is absent: install Debian's prometheus package (.ci/run does)");
         final GateCluster[] cluster = new GateCluster[1];
-        final ProxyMeters meters =
-                new ProxyMeters(() -> cluster[0].proxy().tracker().status());
+        final PrometheusMetrics meters =
+                new PrometheusMetrics(() -> cluster[0].proxy().tracker().status());
         try (GateCluster started = GateCluster.start(
                 MariaDbVersion.V10_2_11, "prom", SemiSyncSettings.DEFAULTS, meters.releaseObserver())) {
             cluster[0] = started;

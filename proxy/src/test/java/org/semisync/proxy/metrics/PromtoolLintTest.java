@@ -43,7 +43,7 @@ class PromtoolLintTest {
     /** A scrape of a tracker with one replica and one acknowledged commit. */
     static String scrapeWithTraffic() throws InterruptedException {
         final AckTracker[] holder = new AckTracker[1];
-        final ProxyMeters meters = new ProxyMeters(() -> holder[0].status());
+        final PrometheusMetrics meters = new PrometheusMetrics(() -> holder[0].status());
         try (AckTracker tracker =
                 AckTracker.builder().releaseObserver(meters.releaseObserver()).build()) {
             holder[0] = tracker;

@@ -14,12 +14,12 @@ import org.semisync.ack.SemiSyncStatus;
  * a scrape does: refresh the per-replica rows, then render. The status supplier is read lazily, so it may name a
  * tracker that is built afterwards with {@link #releaseObserver()}.
  */
-public final class ProxyMeters {
+public final class PrometheusMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final SemiSyncMetrics semiSync;
     private final ReplicaMetrics replicas;
 
-    public ProxyMeters(final Supplier<SemiSyncStatus> status) {
+    public PrometheusMetrics(final Supplier<SemiSyncStatus> status) {
         this.semiSync = new SemiSyncMetrics(status);
         this.replicas = new ReplicaMetrics(status);
         semiSync.bindTo(registry);
