@@ -46,6 +46,9 @@ class PrometheusScrapeIT {
             try (MetricsServer endpoint = MetricsServer.start(new HostPort("127.0.0.1", 0), meters::scrape, null)) {
                 commit(started);
                 SemiSyncTopology.awaitStatus(started.proxy(), s -> s.yesTx() >= COMMITS);
+                assertThat(PromtoolLintTest.checkMetrics(meters.scrape()))
+                        .as("promtool check metrics on the live scrape")
+                        .isEmpty();
                 try (PrometheusServer prometheus = PrometheusServer.start(
                         dir,
                         "127.0.0.1:" + endpoint.address().getPort(),

@@ -23,12 +23,16 @@ class PromtoolLintTest {
                 Files.isExecutable(PROMTOOL),
                 "/usr/bin/promtool is absent: install Debian's prometheus package (.ci/run does)");
         final String scrape = scrapeWithTraffic();
-        java.nio.file.Files.writeString(java.nio.file.Path.of("/tmp/scrape.txt"), scrape);
         assertThat(scrape)
                 .contains("semisync_master_yes_tx_total 1.0")
                 .contains("semisync_replica_lag_bytes{replica=\"r1\"} 0.0")
                 .contains("semisync_commit_wait_seconds_bucket{outcome=\"acknowledged\"");
 
+        assertThat(checkMetrics(scrape)).as("promtool check metrics output").isEmpty();
+    }
+
+    /** Pipes {@code scrape} into {@code promtool check metrics}; asserts it succeeded and returns what it printed. */
+    static String checkMetrics(final String scrape) throws Exception {
         final Process promtool = new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
                 .redirectErrorStream(true)
                 .start();
@@ -36,8 +40,10 @@ class PromtoolLintTest {
         promtool.getOutputStream().close();
         final String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(output).as("promtool check metrics output").isEmpty();
-        assertThat(promtool.exitValue()).isZero();
+        assertThat(promtool.exitValue())
+                .as("promtool check metrics:%n%s", output)
+                .isZero();
+        return output;
     }
 
     /** A scrape of a tracker with one replica and one acknowledged commit. */
