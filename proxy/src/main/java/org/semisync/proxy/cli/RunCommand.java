@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.proxy.binlog.RelayHub;
@@ -162,7 +163,7 @@ final class RunCommand implements Callable<Integer> {
                     + " (MariaDB < 10.2.16, MySQL 5.6, clients without CLIENT_SESSION_TRACK) are not held");
         }
         final ServingState serving = new ServingState();
-        final MetricsServer[] metricsServer = new MetricsServer[1];
+        final AtomicReference<MetricsServer> metricsServer = new AtomicReference<>();
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -175,21 +176,30 @@ final class RunCommand implements Callable<Integer> {
                             if (probes != null) {
                                 probes.close();
                             }
-                            if (metricsServer[0] != null) {
-                                metricsServer[0].close();
+                            final MetricsServer endpoint = metricsServer.get();
+                            if (endpoint != null) {
+                                endpoint.close();
                             }
                         },
                         "semisync-shutdown"));
         if (cfg.metrics() != null) {
             meters.bind(new ProxyMetrics(probes, server.counters(), relay));
-            metricsServer[0] =
-                    MetricsServer.start(cfg.metrics(), meters::scrape, health(cfg, serving, tracker, server, relay));
+            metricsServer.set(metricsServer(cfg, meters, health(cfg, serving, tracker, server, relay)));
         }
         final InetSocketAddress bound = server.localAddress();
         System.out.println("ready: listening on " + new HostPort(bound.getHostString(), bound.getPort()));
         System.out.flush();
         server.awaitClose();
         return 0;
+    }
+
+    private static MetricsServer metricsServer(
+            final ProxyConfig cfg, final PrometheusMetrics meters, final HealthEndpoints health) {
+        try {
+            return MetricsServer.start(cfg.metrics(), meters::scrape, health);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serve metrics on " + cfg.metrics() + ": " + e.getMessage(), e);
+        }
     }
 
     /** /health and /ready for a running proxy. */
