@@ -12,7 +12,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Micrometer view of the tracker: the plugin's counters ({@code semisync.master.yes_tx} …) read from the latest
- * {@link SemiSyncStatus}, and a commit-wait histogram ({@code semisync.commit.wait}, tag {@code outcome}) fed by
+ * {@link SemiSyncStatus}, the settings that alerts compare against ({@code wait_for_slaves}, {@code timeout}),
+ * the quorum's lag, and a commit-wait histogram ({@code semisync.commit.wait}, tag {@code outcome}) fed by
  * {@link #released}. Install it with {@code AckTracker.builder().releaseObserver(metrics)} and bind it to a registry.
  */
 public final class SemiSyncMetrics implements MeterBinder, ReleaseObserver {
@@ -46,6 +47,20 @@ public final class SemiSyncMetrics implements MeterBinder, ReleaseObserver {
                 "semisync.master.tx_avg_wait_time",
                 "average acknowledged wait, microseconds",
                 SemiSyncStatus::txAvgWaitTimeMicros);
+        gauge(
+                meters,
+                "semisync.master.wait_for_slaves",
+                "rpl_semi_sync_master_wait_for_slave_count: replica ACKs a commit waits for",
+                s -> s.settings().waitForSlaveCount());
+        Gauge.builder("semisync.master.timeout", status, s -> s.get().settings().timeoutMillis() / 1000.0)
+                .description("how long a commit waits for ACKs before semi-sync switches OFF")
+                .baseUnit("seconds")
+                .register(meters);
+        gauge(
+                meters,
+                "semisync.master.quorum.lag.bytes",
+                "bytes the quorum's acknowledged position is behind the newest commit (NaN across files)",
+                s -> ReplicaLag.bytesBehind(s.quorumPosition(), s.newestCommitted()));
         for (ReleaseOutcome outcome : ReleaseOutcome.values()) {
             waits[outcome.ordinal()] = Timer.builder("semisync.commit.wait")
                     .description("how long commits were held")

@@ -22,6 +22,7 @@ class SemiSyncMetricsTest {
             final CountDownLatch released = new CountDownLatch(1);
             tracker.awaitPosition(
                     BinlogPosition.parse("mysql-bin.000001:100"), Runnable::run, (o, n) -> released.countDown());
+            tracker.transactionCommitted(null, BinlogPosition.parse("mysql-bin.000001:100"));
             tracker.ack("r1", BinlogPosition.parse("mysql-bin.000001:100"));
             assertThat(released.await(5, TimeUnit.SECONDS)).isTrue();
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -34,6 +35,11 @@ class SemiSyncMetricsTest {
                     .isZero();
             assertThat(registry.get("semisync.master.status").gauge().value()).isEqualTo(1.0);
             assertThat(registry.get("semisync.master.clients").gauge().value()).isEqualTo(1.0);
+            assertThat(registry.get("semisync.master.wait_for_slaves").gauge().value())
+                    .isEqualTo(1.0);
+            assertThat(registry.get("semisync.master.timeout").gauge().value()).isEqualTo(10.0);
+            assertThat(registry.get("semisync.master.quorum.lag.bytes").gauge().value())
+                    .isZero();
             final Timer acked = registry.get("semisync.commit.wait")
                     .tag("outcome", "acknowledged")
                     .timer();

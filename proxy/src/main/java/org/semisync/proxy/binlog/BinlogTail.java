@@ -106,6 +106,11 @@ public final class BinlogTail implements AutoCloseable {
         return failure;
     }
 
+    /** Whether the dump connection is up and the tail has not stopped on a failure. */
+    public boolean streaming() {
+        return failure == null && client.isConnected();
+    }
+
     /** Current master file, as far as relayed. */
     public String file() {
         return tracker.file();

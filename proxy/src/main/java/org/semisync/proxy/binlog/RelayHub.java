@@ -110,6 +110,16 @@ public final class RelayHub implements AutoCloseable {
         return e == null ? 0 : EventHeader.serverId(e.bytes());
     }
 
+    /** Whether the tail's dump connection to the master is up (so the master is reachable). */
+    public boolean streaming() {
+        return tail.streaming();
+    }
+
+    /** Where the tail is in the master's binlog, {@code file:position}. */
+    public String tailPosition() {
+        return tail.file() + ":" + tail.position();
+    }
+
     /** Why the tail stopped, or null while it runs. */
     public Throwable failure() {
         return tail.failure();

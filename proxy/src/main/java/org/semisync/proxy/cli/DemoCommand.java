@@ -21,6 +21,7 @@ import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.demo.Replicas;
 import org.semisync.proxy.tls.TlsContexts;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,6 +36,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Start an embedded MariaDB master with the proxy in front of it (first run downloads it).")
 final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    LogLevelOption logging = new LogLevelOption();
+
     @Option(
             names = "--master-version",
             paramLabel = "V",
@@ -59,6 +63,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logging.apply();
         final PrintStream out = System.out;
         final MariaDbVersion version = MariaDbVersion.of(masterVersion);
         final HostPort listenAt = HostPort.parse(listen, 3307);

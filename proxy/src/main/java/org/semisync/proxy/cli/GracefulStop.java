@@ -23,11 +23,19 @@ final class GracefulStop {
     private final FrontendServer server;
     private final AckTracker tracker;
     private final Runnable closeEverything;
+    /** Tells the health endpoints that the proxy is going away (balancers stop sending clients). */
+    private final Runnable stopping;
+
     private final AtomicBoolean started = new AtomicBoolean();
 
-    GracefulStop(final FrontendServer server, final AckTracker tracker, final Runnable closeEverything) {
+    GracefulStop(
+            final FrontendServer server,
+            final AckTracker tracker,
+            final Runnable stopping,
+            final Runnable closeEverything) {
         this.server = server;
         this.tracker = tracker;
+        this.stopping = stopping;
         this.closeEverything = closeEverything;
     }
 
@@ -50,6 +58,7 @@ final class GracefulStop {
         if (!started.compareAndSet(false, true)) {
             return;
         }
+        stopping.run();
         final long timeout = tracker.status().settings().timeoutMillis();
         LOG.info("shutdown - no new clients; waiting for held commits (at most {} ms)", timeout);
         server.stopAccepting();

@@ -3,6 +3,7 @@ package org.semisync.proxy.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import org.semisync.proxy.logging.JulBridge;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,6 +30,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (for tests). */
     public static int execute(final String... args) {
+        JulBridge.install();
         final CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler((e, a) -> {
             final PrintWriter err = e.getCommandLine().getErr();

@@ -1,7 +1,5 @@
 package org.semisync.proxy.cli;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -13,8 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.semisync.ack.AckTracker;
-import org.semisync.ack.SemiSyncMetrics;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.ack.WaitPoint;
 import org.semisync.proxy.binlog.RelayHub;
@@ -24,9 +22,18 @@ import org.semisync.proxy.commit.DetectionMode;
 import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
+import org.semisync.proxy.health.HealthEndpoints;
+import org.semisync.proxy.health.MasterReachability;
+import org.semisync.proxy.health.Readiness;
+import org.semisync.proxy.health.ServingState;
 import org.semisync.proxy.metrics.MetricsServer;
+import org.semisync.proxy.metrics.PrometheusMetrics;
+import org.semisync.proxy.metrics.ProxyMetrics;
 import org.semisync.proxy.tls.TlsContexts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code semisync-proxy run}: start the proxy in front of a master and serve until stopped. */
@@ -36,6 +43,11 @@ import picocli.CommandLine.Option;
         description = "Run the proxy in front of a master. Every option can also be set as SEMISYNC_PROXY_<NAME>"
                 + " in the environment or as <name>: value in the --config YAML file.")
 final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Mixin
+    LogLevelOption logging = new LogLevelOption();
+
     @Option(names = "--master", paramLabel = "HOST:PORT", description = "The master (port default 3306).")
     String master;
 
@@ -97,7 +109,10 @@ final class RunCommand implements Callable<Integer> {
                     + " --replication-user).")
     WaitPoint waitPoint;
 
-    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics at /metrics.")
+    @Option(
+            names = "--metrics",
+            paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics at /metrics, liveness at /health and readiness at /ready.")
     String metrics;
 
     @Option(names = "--config", paramLabel = "FILE.yaml", description = "YAML file with option: value lines.")
@@ -142,33 +157,34 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logging.apply();
         final ProxyConfig cfg = toConfig();
         checkReachable(cfg.master(), cfg.connectTimeout());
         final TlsContexts tls = TlsContexts.create(cfg);
-        final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final AckTracker[] trackerRef = new AckTracker[1];
-        final SemiSyncMetrics metrics = new SemiSyncMetrics(() -> trackerRef[0].status());
+        final PrometheusMetrics meters = new PrometheusMetrics(() -> trackerRef[0].status());
         final AckTracker tracker = AckTracker.builder()
                 .settings(settings(cfg))
-                .releaseObserver(metrics)
+                .releaseObserver(meters.releaseObserver())
                 .build();
         trackerRef[0] = tracker;
-        metrics.bindTo(registry);
         tracker.start();
-        final MetricsServer metricsServer = cfg.metrics() == null ? null : MetricsServer.start(cfg.metrics(), registry);
         final PositionProbes probes = positionProbes(cfg);
         final RelayHub relay = relay(cfg, tracker);
         final FrontendServer server = FrontendServer.start(cfg, tls, new SemiSyncServices(tracker, probes, relay));
         if (probes == null) {
-            System.err.println("warning: no --replication-user: commits on masters or clients without GTID tracking"
+            LOG.warn("run - no --replication-user: commits on masters or clients without GTID tracking"
                     + " (MariaDB < 10.2.16, MySQL 5.6, clients without CLIENT_SESSION_TRACK) are not held");
         }
+        final ServingState serving = new ServingState();
+        final AtomicReference<MetricsServer> metricsServer = new AtomicReference<>();
         final AtomicBoolean closed = new AtomicBoolean();
         final CountDownLatch stopped = new CountDownLatch(1);
         final Runnable closeEverything = () -> {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
+            serving.stopping();
             server.close();
             tracker.close();
             if (relay != null) {
@@ -177,20 +193,51 @@ final class RunCommand implements Callable<Integer> {
             if (probes != null) {
                 probes.close();
             }
-            if (metricsServer != null) {
-                metricsServer.close();
+            final MetricsServer endpoint = metricsServer.get();
+            if (endpoint != null) {
+                endpoint.close();
             }
             stopped.countDown();
         };
         // SIGTERM and Ctrl-C stop cleanly (held commits and the replicas' ACKs first), then exit 0; the hook covers
         // any other exit
-        new GracefulStop(server, tracker, closeEverything).installSignalHandlers();
+        new GracefulStop(server, tracker, serving::stopping, closeEverything).installSignalHandlers();
         Runtime.getRuntime().addShutdownHook(new Thread(closeEverything, "semisync-shutdown"));
+        if (cfg.metrics() != null) {
+            meters.bind(new ProxyMetrics(probes, server.counters(), relay));
+            metricsServer.set(metricsServer(cfg, meters, health(cfg, serving, tracker, server, relay)));
+        }
         final InetSocketAddress bound = server.localAddress();
         System.out.println("ready: listening on " + new HostPort(bound.getHostString(), bound.getPort()));
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    private static MetricsServer metricsServer(
+            final ProxyConfig cfg, final PrometheusMetrics meters, final HealthEndpoints health) {
+        try {
+            return MetricsServer.start(cfg.metrics(), meters::scrape, health);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serve metrics on " + cfg.metrics() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** /health and /ready for a running proxy. */
+    static HealthEndpoints health(
+            final ProxyConfig cfg,
+            final ServingState serving,
+            final AckTracker tracker,
+            final FrontendServer server,
+            final RelayHub relay) {
+        final MasterReachability master =
+                new MasterReachability(cfg.master(), cfg.connectTimeout(), () -> relay != null && relay.streaming());
+        final Readiness readiness = new Readiness(
+                tracker::status,
+                master,
+                () -> serving.serving() && server.accepting(),
+                () -> relay == null ? null : relay.tailPosition());
+        return new HealthEndpoints(serving, readiness);
     }
 
     /**

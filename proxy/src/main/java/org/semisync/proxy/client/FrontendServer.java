@@ -115,6 +115,11 @@ public final class FrontendServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** Whether the listening socket is open (clients can connect). */
+    public boolean accepting() {
+        return serverChannel.isActive();
+    }
+
     /** Connection counters. */
     public SessionCounters counters() {
         return counters;

@@ -45,7 +45,7 @@ public final class ControlPool implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        LOG.info("ControlPool: {} connections to {} as {}", size, master, user);
+        LOG.info("control-pool - {} connections to {} as {}", size, master, user);
     }
 
     /** The master's current binlog end (SHOW MASTER STATUS), read on the pool's executor. */
@@ -85,7 +85,7 @@ public final class ControlPool implements AutoCloseable {
             final DetectionMode mode =
                     DetectionMode.from(c.getMetaData().getDatabaseProductVersion(), systemVariables, gtids);
             LOG.info(
-                    "ControlPool: master {} → commit detection {}",
+                    "control-pool - master {} → commit detection {}",
                     c.getMetaData().getDatabaseProductVersion(),
                     mode);
             return mode;
@@ -100,7 +100,7 @@ public final class ControlPool implements AutoCloseable {
         executor.shutdownNow();
         try {
             if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
-                LOG.warn("ControlPool: control threads did not stop within 2 s");
+                LOG.warn("control-pool - control threads did not stop within 2 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

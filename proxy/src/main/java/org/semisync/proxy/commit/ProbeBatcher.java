@@ -80,7 +80,7 @@ public final class ProbeBatcher<P> {
                 callback.accept(position, failure);
             } catch (RuntimeException e) {
                 // one faulty waiter must not strand the others or leave the batcher marked in flight
-                LOG.error("ProbeBatcher: release callback failed", e);
+                LOG.error("probes - release callback failed", e);
             }
         }
         final List<BiConsumer<P, Throwable>> next;

@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import org.semisync.ack.ReleaseObserver;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
 import org.semisync.proxy.demo.MariaDbVersion;
@@ -36,6 +37,16 @@ public final class GateCluster implements AutoCloseable {
     /** Starts everything; returns once both replicas are connected to the proxy as semi-sync replicas. */
     public static GateCluster start(final MariaDbVersion version, final String name, final SemiSyncSettings settings)
             throws InterruptedException {
+        return start(version, name, settings, (outcome, nanos) -> {});
+    }
+
+    /** As {@link #start(MariaDbVersion, String, SemiSyncSettings)}, with {@code observer} told of every release. */
+    public static GateCluster start(
+            final MariaDbVersion version,
+            final String name,
+            final SemiSyncSettings settings,
+            final ReleaseObserver observer)
+            throws InterruptedException {
         final EmbeddedMariaDb master = EmbeddedMariaDb.builder(version)
                 .name(name + "-master")
                 .serverId(1)
@@ -47,7 +58,7 @@ public final class GateCluster implements AutoCloseable {
         try {
             r1 = SemiSyncTopology.semiSyncReplica(name + "-replica1", 2);
             r2 = SemiSyncTopology.semiSyncReplica(name + "-replica2", 3);
-            proxy = ProxyUnderTest.withTracker(master.port(), settings);
+            proxy = ProxyUnderTest.withTracker(master.port(), settings, observer);
             final String start = master.queryString("SELECT @@gtid_binlog_pos");
             for (EmbeddedMariaDb r : List.of(r1, r2)) {
                 Replicas.pointAt(r, "127.0.0.1", proxy.port(), Replicas.Mode.GTID, start);

@@ -3,6 +3,7 @@ package org.semisync.proxy.testing;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.semisync.ack.AckTracker;
+import org.semisync.ack.ReleaseObserver;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.proxy.binlog.RelayHub;
 import org.semisync.proxy.client.FrontendServer;
@@ -49,13 +50,22 @@ public final class ProxyUnderTest implements AutoCloseable {
 
     /** A proxy that serves replicas with semi-sync and feeds their ACKs to a tracker with {@code settings}. */
     public static ProxyUnderTest withTracker(final int masterPort, final SemiSyncSettings settings) {
+        return withTracker(masterPort, settings, (outcome, nanos) -> {});
+    }
+
+    /** As {@link #withTracker(int, SemiSyncSettings)}, with {@code observer} told of every released commit. */
+    public static ProxyUnderTest withTracker(
+            final int masterPort, final SemiSyncSettings settings, final ReleaseObserver observer) {
         final ProxyConfig config = ProxyConfig.builder()
                 .master(new HostPort("127.0.0.1", masterPort))
                 .listen(new HostPort("127.0.0.1", 0))
                 .connectTimeout(Duration.ofSeconds(2))
                 .build();
-        final AckTracker tracker =
-                AckTracker.builder().settings(settings).build().start();
+        final AckTracker tracker = AckTracker.builder()
+                .settings(settings)
+                .releaseObserver(observer)
+                .build()
+                .start();
         final PositionProbes probes =
                 PositionProbes.connect(config.master(), EmbeddedMariaDb.REPL_USER, EmbeddedMariaDb.REPL_PASSWORD, 2);
         final RelayHub relay = startRelay(config, tracker);
