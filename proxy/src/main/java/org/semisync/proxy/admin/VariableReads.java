@@ -27,7 +27,8 @@ import org.semisync.proxy.protocol.QueryBytes;
  *       that matches none of the proxy's names is left alone.
  *   <li>A reference to {@code information_schema.GLOBAL_VARIABLES / SESSION_VARIABLES / GLOBAL_STATUS /
  *       SESSION_STATUS} or {@code performance_schema.global_variables / ...} becomes a derived table with the same
- *       columns and, unless the query gives one, an alias equal to the table's name.
+ *       columns and, unless the query gives one, an alias equal to the table's name. On MariaDB the proxy's rows
+ *       appear in performance_schema tables only when {@code @@performance_schema} is on (off, the tables are empty).
  *   <li>{@code @@name} and {@code @@global.name} of a proxy variable become its value (1/0 for ON/OFF, numbers as
  *       numbers, other values quoted); a select-list item that contained one and has no alias gets its original text
  *       as alias, which is the label the server gives.
@@ -341,7 +342,7 @@ public final class VariableReads {
                     .append(name)
                     .append(" AS Variable_name, VARIABLE_VALUE AS Value FROM ")
                     .append(table);
-            masterRowsAndProxyRows(q, proxy, false);
+            masterRowsAndProxyRows(q, proxy, false, "");
             q.append(") AS semisync_show").append(filter).append(" ORDER BY CAST(LOWER(Variable_name) AS BINARY)");
             edits.add(new Edit(tokens.get(from).start(), tokens.get(to - 1).end(), q.toString()));
         }
@@ -354,9 +355,9 @@ public final class VariableReads {
                     : "performance_schema." + scope + "_" + kind;
         }
 
-        /** " WHERE VARIABLE_NAME NOT IN (names) UNION ALL SELECT 'name', 'value' ..." */
+        /** " WHERE VARIABLE_NAME NOT IN (names) UNION ALL SELECT 'name', 'value' [guard] ..." */
         private static void masterRowsAndProxyRows(
-                final StringBuilder q, final Map<String, String> proxy, final boolean upperCase) {
+                final StringBuilder q, final Map<String, String> proxy, final boolean upperCase, final String guard) {
             q.append(" WHERE VARIABLE_NAME NOT IN (");
             String sep = "";
             for (final String name : proxy.keySet()) {
@@ -367,7 +368,8 @@ public final class VariableReads {
             proxy.forEach((name, value) -> q.append(" UNION ALL SELECT ")
                     .append(quote(upperCase ? name.toUpperCase(Locale.ROOT) : name))
                     .append(", ")
-                    .append(quote(value)));
+                    .append(quote(value))
+                    .append(guard));
         }
 
         /** The text of tokens [from, to) with the proxy's variables and tables put in. */
@@ -515,7 +517,13 @@ public final class VariableReads {
             }
             final StringBuilder q = new StringBuilder("(SELECT VARIABLE_NAME, VARIABLE_VALUE FROM ")
                     .append(sql.text(), tokens.get(i).start(), tableToken.end());
-            masterRowsAndProxyRows(q, status ? rows.status() : rows.variables(), is);
+            // MariaDB's performance_schema is off by default, its tables then empty: the proxy's rows only when it is
+            // on
+            masterRowsAndProxyRows(
+                    q,
+                    status ? rows.status() : rows.variables(),
+                    is,
+                    is || dialect != Dialect.MARIADB ? "" : " FROM DUAL WHERE @@performance_schema");
             q.append(')');
             if (!(i + 3 < to && aliasFollows(tokens.get(i + 3)))) {
                 q.append(" AS ").append(sql.text(tableToken));

@@ -172,12 +172,22 @@ class VariableReadsTest {
                         + " USING (VARIABLE_NAME)"))
                 .isEqualTo("SELECT * FROM (SELECT VARIABLE_NAME, VARIABLE_VALUE FROM performance_schema.global_status"
                         + " WHERE VARIABLE_NAME NOT IN ('Rpl_semi_sync_master_clients', 'Rpl_semi_sync_master_status')"
-                        + " UNION ALL SELECT 'Rpl_semi_sync_master_clients', '2' UNION ALL SELECT"
-                        + " 'Rpl_semi_sync_master_status', 'ON') AS global_status JOIN (SELECT VARIABLE_NAME,"
+                        + " UNION ALL SELECT 'Rpl_semi_sync_master_clients', '2' FROM DUAL WHERE @@performance_schema"
+                        + " UNION ALL SELECT 'Rpl_semi_sync_master_status', 'ON' FROM DUAL WHERE @@performance_schema)"
+                        + " AS global_status JOIN (SELECT VARIABLE_NAME,"
                         + " VARIABLE_VALUE FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME NOT IN"
                         + " ('Rpl_semi_sync_master_clients', 'Rpl_semi_sync_master_status') UNION ALL SELECT"
                         + " 'RPL_SEMI_SYNC_MASTER_CLIENTS', '2' UNION ALL SELECT 'RPL_SEMI_SYNC_MASTER_STATUS', 'ON')"
                         + " s USING (VARIABLE_NAME)");
+    }
+
+    @Test
+    void performanceSchemaOnMySqlHasTheProxysRowsUnguarded() {
+        assertThat(VariableReads.rewrite(
+                        "SELECT * FROM performance_schema.global_variables", ROWS, Dialect.MYSQL_57_PLUS))
+                .isEqualTo(
+                        "SELECT * FROM (SELECT VARIABLE_NAME, VARIABLE_VALUE FROM performance_schema.global_variables"
+                                + variableRows(false) + ") AS global_variables");
     }
 
     @Test
