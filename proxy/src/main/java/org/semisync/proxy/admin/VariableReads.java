@@ -30,7 +30,7 @@ import org.semisync.proxy.protocol.QueryBytes;
  *       columns and, unless the query gives one, an alias equal to the table's name. On MariaDB the proxy's rows
  *       appear in performance_schema tables only when {@code @@performance_schema} is on (off, the tables are empty).
  *   <li>{@code @@name} and {@code @@global.name} of a proxy variable become its value (1/0 for ON/OFF, numbers as
- *       numbers, other values quoted); a select-list item that contained one and has no alias gets its original text
+ *       unsigned numbers, other values quoted); a select-list item that contained one and has no alias gets its original text
  *       as alias, which is the label the server gives.
  * </ul>
  *
@@ -559,7 +559,8 @@ public final class VariableReads {
             if (value.equals("OFF")) {
                 return "0";
             }
-            return value.matches("\\d{1,18}") ? value : quote(value);
+            // the numeric variables are unsigned on the server: unsigned arithmetic, as with @@ (timeout - 20000 fails)
+            return value.matches("\\d{1,18}") ? "CAST(" + value + " AS UNSIGNED)" : quote(value);
         }
 
         /** Whether a select-list item (its tokens at its own depth) ends with an alias. */

@@ -298,6 +298,20 @@ class VariableReadsIT {
                                 SQLException.class,
                                 e -> assertThat(e.getErrorCode()).isEqualTo(1193));
             }
+            // unsigned like the server's: out of range below zero (error 1690 on 11.4.5's own variable too)
+            assertThatThrownBy(() -> run(
+                            s,
+                            VariableReads.rewrite(
+                                    "SELECT @@rpl_semi_sync_master_timeout - 20000", ROWS, Dialect.MARIADB)))
+                    .isInstanceOfSatisfying(
+                            SQLException.class,
+                            e -> assertThat(e.getErrorCode()).isEqualTo(1690));
+            if (version == MariaDbVersion.V11_4_5) {
+                assertThatThrownBy(() -> run(s, "SELECT @@rpl_semi_sync_master_timeout - 20000"))
+                        .isInstanceOfSatisfying(
+                                SQLException.class,
+                                e -> assertThat(e.getErrorCode()).isEqualTo(1690));
+            }
             // in a WHERE
             assertThat(run(
                                     s,

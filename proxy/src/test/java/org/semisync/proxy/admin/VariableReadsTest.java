@@ -152,7 +152,7 @@ class VariableReadsTest {
     @Test
     void showWhereConditionIsRewrittenToo() {
         assertThat(rewrite("SHOW VARIABLES WHERE Value = @@rpl_semi_sync_master_timeout"))
-                .contains("AS semisync_show WHERE Value = 2000 ORDER BY");
+                .contains("AS semisync_show WHERE Value = CAST(2000 AS UNSIGNED) ORDER BY");
     }
 
     @Test
@@ -200,7 +200,7 @@ class VariableReadsTest {
     @Test
     void systemVariables() {
         assertThat(rewrite("SELECT @@rpl_semi_sync_master_timeout"))
-                .isEqualTo("SELECT 2000 AS `@@rpl_semi_sync_master_timeout`");
+                .isEqualTo("SELECT CAST(2000 AS UNSIGNED) AS `@@rpl_semi_sync_master_timeout`");
         assertThat(rewrite("select @@GLOBAL.Rpl_Semi_Sync_Master_Enabled;"))
                 .isEqualTo("select 1 AS `@@GLOBAL.Rpl_Semi_Sync_Master_Enabled`;");
         assertThat(rewrite("SELECT @@version, @@rpl_semi_sync_master_wait_point, @@rpl_semi_sync_slave_enabled"))
@@ -211,42 +211,45 @@ class VariableReadsTest {
     @Test
     void aliasesAreKept() {
         assertThat(rewrite("SELECT @@rpl_semi_sync_master_timeout AS t, @@rpl_semi_sync_master_enabled e"))
-                .isEqualTo("SELECT 2000 AS t, 1 e");
+                .isEqualTo("SELECT CAST(2000 AS UNSIGNED) AS t, 1 e");
         assertThat(rewrite("SELECT @@rpl_semi_sync_master_timeout `t`, @@rpl_semi_sync_master_enabled 'e'"))
-                .isEqualTo("SELECT 2000 `t`, 1 'e'");
+                .isEqualTo("SELECT CAST(2000 AS UNSIGNED) `t`, 1 'e'");
     }
 
     @Test
     void expressionsGetTheirOriginalTextAsLabel() {
         assertThat(rewrite("SELECT @@rpl_semi_sync_master_timeout  /  1000 /* s */ , x FROM t"))
-                .isEqualTo("SELECT 2000  /  1000 AS `@@rpl_semi_sync_master_timeout  /  1000` /* s */ , x FROM t");
+                .isEqualTo(
+                        "SELECT CAST(2000 AS UNSIGNED)  /  1000 AS `@@rpl_semi_sync_master_timeout  /  1000` /* s */ , x FROM t");
         assertThat(rewrite("SELECT (@@rpl_semi_sync_master_timeout), @@rpl_semi_sync_master_enabled IS TRUE"))
-                .isEqualTo("SELECT (2000) AS `(@@rpl_semi_sync_master_timeout)`, 1 IS TRUE AS"
+                .isEqualTo("SELECT (CAST(2000 AS UNSIGNED)) AS `(@@rpl_semi_sync_master_timeout)`, 1 IS TRUE AS"
                         + " `@@rpl_semi_sync_master_enabled IS TRUE`");
         assertThat(rewrite("SELECT IF(@@rpl_semi_sync_master_enabled, 'on', 'off')"))
                 .isEqualTo("SELECT IF(1, 'on', 'off') AS `IF(@@rpl_semi_sync_master_enabled, 'on', 'off')`");
         assertThat(rewrite("SELECT DISTINCT CONCAT('`', @@rpl_semi_sync_master_timeout)"))
-                .isEqualTo("SELECT DISTINCT CONCAT('`', 2000) AS `CONCAT('``', @@rpl_semi_sync_master_timeout)`");
+                .isEqualTo(
+                        "SELECT DISTINCT CONCAT('`', CAST(2000 AS UNSIGNED)) AS `CONCAT('``', @@rpl_semi_sync_master_timeout)`");
     }
 
     @Test
     void variablesOutsideTheSelectList() {
         assertThat(rewrite("SELECT a FROM t WHERE b < @@rpl_semi_sync_master_timeout ORDER BY a"))
-                .isEqualTo("SELECT a FROM t WHERE b < 2000 ORDER BY a");
+                .isEqualTo("SELECT a FROM t WHERE b < CAST(2000 AS UNSIGNED) ORDER BY a");
         assertThat(rewrite("SELECT * FROM (SELECT @@rpl_semi_sync_master_timeout) d"))
-                .isEqualTo("SELECT * FROM (SELECT 2000 AS `@@rpl_semi_sync_master_timeout`) d");
+                .isEqualTo("SELECT * FROM (SELECT CAST(2000 AS UNSIGNED) AS `@@rpl_semi_sync_master_timeout`) d");
         assertThat(rewrite("WITH c AS (SELECT @@rpl_semi_sync_master_timeout t) SELECT t FROM c"))
-                .isEqualTo("WITH c AS (SELECT 2000 t) SELECT t FROM c");
+                .isEqualTo("WITH c AS (SELECT CAST(2000 AS UNSIGNED) t) SELECT t FROM c");
         assertThat(rewrite("(SELECT @@rpl_semi_sync_master_timeout) UNION (SELECT 1)"))
-                .isEqualTo("(SELECT 2000 AS `@@rpl_semi_sync_master_timeout`) UNION (SELECT 1)");
+                .isEqualTo("(SELECT CAST(2000 AS UNSIGNED) AS `@@rpl_semi_sync_master_timeout`) UNION (SELECT 1)");
     }
 
     @Test
     void multiStatementTextsRewriteEachStatement() {
         assertThat(rewrite("SET @a = @@rpl_semi_sync_master_timeout; SELECT @@rpl_semi_sync_master_timeout;"
                         + " SHOW VARIABLES LIKE 'version'; SELECT 'x;@@rpl_semi_sync_master_timeout'"))
-                .isEqualTo("SET @a = @@rpl_semi_sync_master_timeout; SELECT 2000 AS `@@rpl_semi_sync_master_timeout`;"
-                        + " SHOW VARIABLES LIKE 'version'; SELECT 'x;@@rpl_semi_sync_master_timeout'");
+                .isEqualTo(
+                        "SET @a = @@rpl_semi_sync_master_timeout; SELECT CAST(2000 AS UNSIGNED) AS `@@rpl_semi_sync_master_timeout`;"
+                                + " SHOW VARIABLES LIKE 'version'; SELECT 'x;@@rpl_semi_sync_master_timeout'");
     }
 
     @Test
