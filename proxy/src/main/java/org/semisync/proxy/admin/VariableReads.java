@@ -239,6 +239,10 @@ public final class VariableReads {
         private final List<Token> tokens;
 
         private final List<Edit> edits = new ArrayList<>();
+        /** Schema prefixes of schema.table.column references in the current statement, dropped if tables were. */
+        private final List<Edit> columnPrefixes = new ArrayList<>();
+
+        private boolean tableRewritten;
 
         Rewrite(final SqlTokens sql, final ProxyRows rows, final Dialect dialect) {
             this.sql = sql;
@@ -273,6 +277,11 @@ public final class VariableReads {
                 } else if (word.equals("SELECT") || word.equals("WITH") || sql.isPunctuation(first, '(')) {
                     expressions(s[0], s[1]);
                 }
+                if (tableRewritten) {
+                    edits.addAll(columnPrefixes);
+                }
+                columnPrefixes.clear();
+                tableRewritten = false;
             }
             if (edits.isEmpty()) {
                 return null;
@@ -513,8 +522,11 @@ public final class VariableReads {
                 return i;
             }
             if (i + 3 < to && sql.isPunctuation(tokens.get(i + 3), '.')) {
-                return i; // schema.table.column
+                // schema.table.column: table.column names the derived table, put in when the table is rewritten
+                columnPrefixes.add(new Edit(tokens.get(i).start(), tableToken.start(), ""));
+                return i;
             }
+            tableRewritten = true;
             final StringBuilder q = new StringBuilder("(SELECT VARIABLE_NAME, VARIABLE_VALUE FROM ")
                     .append(sql.text(), tokens.get(i).start(), tableToken.end());
             // MariaDB's performance_schema is off by default, its tables then empty: the proxy's rows only when it is

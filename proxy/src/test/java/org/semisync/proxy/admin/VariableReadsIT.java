@@ -229,6 +229,19 @@ class VariableReadsIT {
                             Dialect.MARIADB));
             assertThat(joined.labels()).containsExactly("VARIABLE_NAME", "VARIABLE_VALUE", "session_value");
             assertThat(joined.rows()).containsExactly(List.of("RPL_SEMI_SYNC_MASTER_TIMEOUT", "1234", "1234"));
+            final String threePart = "SELECT information_schema.GLOBAL_VARIABLES.VARIABLE_VALUE"
+                    + " FROM information_schema.GLOBAL_VARIABLES"
+                    + " WHERE information_schema.GLOBAL_VARIABLES.VARIABLE_NAME IN ('VERSION', 'RPL_SEMI_SYNC_MASTER_TIMEOUT')"
+                    + " ORDER BY information_schema.GLOBAL_VARIABLES.VARIABLE_NAME";
+            final Result threePartOriginal = run(s, threePart);
+            final Result threePartMine = run(s, VariableReads.rewrite(threePart, ROWS, Dialect.MARIADB));
+            assertThat(threePartMine.labels()).isEqualTo(threePartOriginal.labels());
+            assertThat(threePartMine.rows())
+                    .containsExactly(
+                            List.of("1234"),
+                            threePartOriginal
+                                    .rows()
+                                    .get(threePartOriginal.rows().size() - 1));
             final Result one = run(
                     s,
                     VariableReads.rewrite(

@@ -191,6 +191,16 @@ class VariableReadsTest {
     }
 
     @Test
+    void threePartColumnNamesFollowTheTable() {
+        assertThat(rewrite("SELECT information_schema.GLOBAL_VARIABLES.VARIABLE_VALUE FROM"
+                        + " information_schema.GLOBAL_VARIABLES WHERE information_schema . GLOBAL_VARIABLES.VARIABLE_NAME"
+                        + " = 'x'"))
+                .isEqualTo("SELECT GLOBAL_VARIABLES.VARIABLE_VALUE FROM (SELECT VARIABLE_NAME, VARIABLE_VALUE FROM"
+                        + " information_schema.GLOBAL_VARIABLES" + variableRows(true) + ") AS GLOBAL_VARIABLES"
+                        + " WHERE GLOBAL_VARIABLES.VARIABLE_NAME = 'x'");
+    }
+
+    @Test
     void tableInASelectListSubqueryKeepsTheLabel() {
         assertThat(rewrite("SELECT (SELECT COUNT(*) FROM information_schema.GLOBAL_VARIABLES)"))
                 .startsWith("SELECT (SELECT COUNT(*) FROM (SELECT VARIABLE_NAME")
