@@ -286,16 +286,28 @@ public final class VariableReads {
             if (edits.isEmpty()) {
                 return null;
             }
+            return apply(edits, 0, sql.text().length());
+        }
+
+        /**
+         * The text [from, to) with {@code edits} made, or null if two overlap (only in malformed texts, such as
+         * unbalanced parentheses: those go to the master as they are).
+         */
+        private String apply(final List<Edit> edits, final int from, final int to) {
             final List<Edit> sorted = new ArrayList<>(edits);
-            sorted.sort(Comparator.comparingInt(Edit::start)); // stable: insertions stay in the order made
+            // an alias inserted after an item comes before a replacement starting there; stable: inner aliases first
+            sorted.sort(Comparator.comparingInt(Edit::start).thenComparingInt(Edit::end));
             final String text = sql.text();
-            final StringBuilder out = new StringBuilder(text.length() + 512);
-            int at = 0;
+            final StringBuilder out = new StringBuilder(to - from + 512);
+            int at = from;
             for (final Edit e : sorted) {
+                if (e.start() < at) {
+                    return null;
+                }
                 out.append(text, at, e.start()).append(e.text());
                 at = e.end();
             }
-            return out.append(text, at, text.length()).toString();
+            return out.append(text, at, to).toString();
         }
 
         /** SHOW [GLOBAL|SESSION|LOCAL] VARIABLES|STATUS [LIKE 'p' | WHERE c] in tokens [from, to). */
@@ -333,7 +345,11 @@ public final class VariableReads {
                 }
                 filter = " WHERE Variable_name LIKE " + sql.text(tokens.get(i + 1));
             } else if (sql.isWord(tokens.get(i), "WHERE") && i + 1 < to) {
-                filter = " WHERE " + rewritten(i + 1, to);
+                final String condition = rewritten(i + 1, to);
+                if (condition == null) {
+                    return;
+                }
+                filter = " WHERE " + condition;
             } else {
                 return;
             }
@@ -381,21 +397,18 @@ public final class VariableReads {
                     .append(guard));
         }
 
-        /** The text of tokens [from, to) with the proxy's variables and tables put in. */
+        /** The text of tokens [from, to) with the proxy's variables and tables put in, or null (malformed). */
         private String rewritten(final int from, final int to) {
             final int mark = edits.size();
             expressions(from, to);
             final List<Edit> mine = new ArrayList<>(edits.subList(mark, edits.size()));
             edits.subList(mark, edits.size()).clear();
-            mine.sort(Comparator.comparingInt(Edit::start));
-            final String text = sql.text();
-            final StringBuilder out = new StringBuilder();
-            int at = tokens.get(from).start();
-            for (final Edit e : mine) {
-                out.append(text, at, e.start()).append(e.text());
-                at = e.end();
+            if (tableRewritten) {
+                mine.addAll(columnPrefixes);
             }
-            return out.append(text, at, tokens.get(to - 1).end()).toString();
+            columnPrefixes.clear();
+            tableRewritten = false;
+            return apply(mine, tokens.get(from).start(), tokens.get(to - 1).end());
         }
 
         /** A select list at one parenthesis depth, and its current item. */

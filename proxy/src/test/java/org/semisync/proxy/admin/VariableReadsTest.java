@@ -156,6 +156,16 @@ class VariableReadsTest {
     }
 
     @Test
+    void showWhereWithATable() {
+        assertThat(rewrite(
+                        "SHOW VARIABLES WHERE Variable_name IN (SELECT information_schema.GLOBAL_STATUS.VARIABLE_NAME"
+                                + " FROM information_schema.GLOBAL_STATUS)"))
+                .contains("WHERE Variable_name IN (SELECT GLOBAL_STATUS.VARIABLE_NAME FROM (SELECT VARIABLE_NAME,"
+                        + " VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE")
+                .endsWith("AS GLOBAL_STATUS) ORDER BY CAST(LOWER(Variable_name) AS BINARY)");
+    }
+
+    @Test
     void tables() {
         final String derived = "(SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_VARIABLES"
                 + variableRows(true) + ")";
@@ -260,6 +270,66 @@ class VariableReadsTest {
                 .isEqualTo(
                         "SET @a = @@rpl_semi_sync_master_timeout; SELECT CAST(2000 AS UNSIGNED) AS `@@rpl_semi_sync_master_timeout`;"
                                 + " SHOW VARIABLES LIKE 'version'; SELECT 'x;@@rpl_semi_sync_master_timeout'");
+    }
+
+    @Test
+    void neverThrowsOnFragments() {
+        final String[] parts = {
+            "SELECT",
+            "SHOW",
+            "GLOBAL",
+            "VARIABLES",
+            "STATUS",
+            "LIKE",
+            "WHERE",
+            "FROM",
+            "AS",
+            "t",
+            "(",
+            ")",
+            ",",
+            ";",
+            ".",
+            "'",
+            "'x'",
+            "`",
+            "`a`",
+            "\"",
+            "/*",
+            "*/",
+            "/*!",
+            "-- ",
+            "\n",
+            "#",
+            "@@",
+            "@@global.",
+            "@@rpl_semi_sync_master_timeout",
+            "@@session.rpl_semi_sync_master_enabled",
+            "information_schema",
+            "GLOBAL_STATUS",
+            "performance_schema",
+            "session_variables",
+            "WITH",
+            "UNION",
+            "DISTINCT",
+            "1",
+            "+",
+            " "
+        };
+        final java.util.Random random = new java.util.Random(42);
+        for (int n = 0; n < 20_000; n++) {
+            final StringBuilder sql = new StringBuilder();
+            for (int k = random.nextInt(12); k >= 0; k--) {
+                sql.append(parts[random.nextInt(parts.length)]).append(random.nextBoolean() ? " " : "");
+            }
+            for (final Dialect d : Dialect.values()) {
+                try {
+                    VariableReads.rewrite(sql.toString(), ROWS, d);
+                } catch (RuntimeException e) {
+                    throw new AssertionError(d + ": " + sql, e);
+                }
+            }
+        }
     }
 
     @Test
