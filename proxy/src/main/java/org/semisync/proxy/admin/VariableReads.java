@@ -1,6 +1,9 @@
 package org.semisync.proxy.admin;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ByteProcessor;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,7 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.semisync.proxy.admin.SqlTokens.Kind;
 import org.semisync.proxy.admin.SqlTokens.Token;
-import org.semisync.proxy.protocol.QueryBytes;
 
 /**
  * Rewrites a client's query that reads the semi-sync variables or status so that the master answers it with the
@@ -70,9 +72,10 @@ public final class VariableReads {
         }
     }
 
-    private static final QueryBytes.Word SEMI = QueryBytes.word("semi");
-    private static final QueryBytes.Word VARIABLES = QueryBytes.word("variables");
-    private static final QueryBytes.Word STATUS = QueryBytes.word("status");
+    private static final byte[] SEMI = "semi".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] VARIABLES = "variables".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STATUS = "status".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SHOW = "show".getBytes(StandardCharsets.US_ASCII);
 
     /** First words of statements that make the whole text untouchable: stored programs, compound statements. */
     private static final Set<String> PROGRAM_WORDS = Set.of(
@@ -190,20 +193,58 @@ public final class VariableReads {
     private VariableReads() {}
 
     /**
-     * Whether a COM_QUERY payload (command byte first) may read the proxy's names: it contains "semi", "variables"
-     * or "status" in any letter case. Looks at the bytes only; most queries stop here.
+     * Whether a COM_QUERY payload (command byte first) may read the proxy's names: it contains "semi", "_status" or
+     * "_variables" (the tables), or "show" and "status" or "variables", in any letter case. Looks at the bytes only,
+     * in one pass; most queries stop here, and a column named "status" alone does not pass.
      */
     public static boolean mayRead(final ByteBuf payload) {
-        return QueryBytes.contains(payload, SEMI)
-                || QueryBytes.contains(payload, VARIABLES)
-                || QueryBytes.contains(payload, STATUS);
+        final int start = payload.readerIndex();
+        final int end = payload.writerIndex();
+        boolean show = false;
+        boolean word = false;
+        int from = start;
+        while (from < end) {
+            final int at = payload.forEachByte(from, end - from, NOT_S_OR_V);
+            if (at < 0) {
+                break;
+            }
+            if (wordAt(payload, at, end, SEMI)) {
+                return true;
+            }
+            if (wordAt(payload, at, end, STATUS) || wordAt(payload, at, end, VARIABLES)) {
+                if (at > start && payload.getByte(at - 1) == '_') {
+                    return true;
+                }
+                word = true;
+            } else if (wordAt(payload, at, end, SHOW)) {
+                show = true;
+            }
+            if (show && word) {
+                return true;
+            }
+            from = at + 1;
+        }
+        return false;
+    }
+
+    private static final ByteProcessor NOT_S_OR_V = b -> (b | 0x20) != 's' && (b | 0x20) != 'v';
+
+    private static boolean wordAt(final ByteBuf payload, final int at, final int end, final byte[] lowerCaseWord) {
+        if (end - at < lowerCaseWord.length || (payload.getByte(at) | 0x20) != lowerCaseWord[0]) {
+            return false;
+        }
+        for (int j = 1; j < lowerCaseWord.length; j++) {
+            final int b = payload.getByte(at + j);
+            if ((b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b) != lowerCaseWord[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@link #mayRead(ByteBuf)} for a decoded text. */
     public static boolean mayRead(final String sql) {
-        return containsIgnoreCase(sql, "semi")
-                || containsIgnoreCase(sql, "variables")
-                || containsIgnoreCase(sql, "status");
+        return mayRead(Unpooled.wrappedBuffer(sql.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The text to send to the master instead of {@code sql}, or null when {@code sql} reads none of the proxy's names. */
@@ -212,19 +253,6 @@ public final class VariableReads {
             return null;
         }
         return new Rewrite(SqlTokens.of(sql), rows, dialect).run();
-    }
-
-    private static boolean containsIgnoreCase(final String s, final String lowerCaseWord) {
-        final int last = s.length() - lowerCaseWord.length();
-        final char first = lowerCaseWord.charAt(0);
-        final char firstUpper = Character.toUpperCase(first);
-        for (int i = 0; i <= last; i++) {
-            final char c = s.charAt(i);
-            if ((c == first || c == firstUpper) && s.regionMatches(true, i, lowerCaseWord, 0, lowerCaseWord.length())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A replacement of the text [start, end); an insertion when start == end. */

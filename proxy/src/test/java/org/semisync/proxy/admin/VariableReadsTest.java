@@ -109,6 +109,22 @@ class VariableReadsTest {
                         "\3SELECT @@RPL_SEMI_SYNC_MASTER_TIMEOUT".getBytes(StandardCharsets.UTF_8))))
                 .isTrue();
         assertThat(VariableReads.mayRead("select * from x.GLOBAL_STATUS")).isTrue();
+        for (final String q : new String[] {
+            "show VARIABLES", "Status SHOW", "sEmI", "xxsemi", "x.GLOBAL_VARIABLES", "`session_status`", "sshow status"
+        }) {
+            assertThat(VariableReads.mayRead(q)).as(q).isTrue();
+        }
+        for (final String q : new String[] {
+            "SELECT status FROM t WHERE status = 1",
+            "variables",
+            "svsvsvstatu",
+            "show variable",
+            "sem",
+            "sho status",
+            ""
+        }) {
+            assertThat(VariableReads.mayRead(q)).as(q).isFalse();
+        }
     }
 
     @Test
