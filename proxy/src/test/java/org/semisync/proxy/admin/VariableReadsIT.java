@@ -325,6 +325,30 @@ class VariableReadsIT {
                                 SQLException.class,
                                 e -> assertThat(e.getErrorCode()).isEqualTo(1690));
             }
+            // a multi-statement text: each statement rewritten
+            try (Connection multi = java.sql.DriverManager.getConnection(
+                            master.jdbcUrl("") + "?allowMultiQueries=true", EmbeddedMariaDb.ROOT_USER, "");
+                    Statement ms = multi.createStatement()) {
+                assertThat(ms.execute(VariableReads.rewrite(
+                                "SET @x = 1; SELECT @@rpl_semi_sync_master_timeout;"
+                                        + " SHOW GLOBAL STATUS LIKE 'rpl_semi_sync_master_status';",
+                                ROWS,
+                                Dialect.MARIADB)))
+                        .isFalse();
+                assertThat(ms.getMoreResults()).isTrue();
+                try (ResultSet rs = ms.getResultSet()) {
+                    assertThat(rs.getMetaData().getColumnLabel(1)).isEqualTo("@@rpl_semi_sync_master_timeout");
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("1234");
+                }
+                assertThat(ms.getMoreResults()).isTrue();
+                try (ResultSet rs = ms.getResultSet()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("Rpl_semi_sync_master_status");
+                    assertThat(rs.getString(2)).isEqualTo("ON");
+                    assertThat(rs.next()).isFalse();
+                }
+            }
             // in a WHERE
             assertThat(run(
                                     s,
