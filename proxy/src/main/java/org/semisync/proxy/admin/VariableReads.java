@@ -227,6 +227,17 @@ public final class VariableReads {
         return false;
     }
 
+    /**
+     * {@link #rewrite(String, ProxyRows, Dialect)} over the bytes of a query in any ASCII-compatible character set
+     * (UTF-8, latin1...): every byte that is not rewritten comes back unchanged, so labels made of the original text
+     * keep the client's bytes. Null when the query reads none of the proxy's names.
+     */
+    public static byte[] rewrite(final byte[] sql, final ProxyRows rows, final Dialect dialect) {
+        // ISO-8859-1 maps each byte to one char and back: the tokenizer only acts on ASCII characters
+        final String out = rewrite(new String(sql, StandardCharsets.ISO_8859_1), rows, dialect);
+        return out == null ? null : out.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     private static final ByteProcessor NOT_S_OR_V = b -> (b | 0x20) != 's' && (b | 0x20) != 'v';
 
     private static boolean wordAt(final ByteBuf payload, final int at, final int end, final byte[] lowerCaseWord) {

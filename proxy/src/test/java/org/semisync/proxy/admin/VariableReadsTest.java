@@ -349,6 +349,23 @@ class VariableReadsTest {
     }
 
     @Test
+    void bytesOfAnyAsciiCompatibleCharsetComeBackUnchanged() {
+        final String sql = "SELECT CONCAT('é€', @@rpl_semi_sync_master_timeout), `ü` FROM `tä` WHERE c = 'ß'";
+        for (final java.nio.charset.Charset cs :
+                java.util.List.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1)) {
+            final byte[] out = VariableReads.rewrite(sql.getBytes(cs), ROWS, Dialect.MARIADB);
+            assertThat(new String(out, cs))
+                    .isEqualTo(new String(sql.getBytes(cs), cs)
+                            .replace(
+                                    "@@rpl_semi_sync_master_timeout)",
+                                    "CAST(2000 AS UNSIGNED)) AS `CONCAT('" + new String("é€".getBytes(cs), cs)
+                                            + "', @@rpl_semi_sync_master_timeout)`"));
+        }
+        assertThat(VariableReads.rewrite("SELECT 'é'".getBytes(StandardCharsets.UTF_8), ROWS, Dialect.MARIADB))
+                .isNull();
+    }
+
+    @Test
     void stringValuesAreQuoted() {
         final ProxyRows odd = new ProxyRows(Map.of("rpl_semi_sync_master_wait_point", "it's"), Map.of());
         assertThat(VariableReads.rewrite("SELECT @@rpl_semi_sync_master_wait_point x", odd, Dialect.MARIADB))
