@@ -25,21 +25,24 @@ import org.semisync.proxy.admin.SqlTokens.Token;
  * <ul>
  *   <li>{@code SHOW [GLOBAL|SESSION|LOCAL] VARIABLES|STATUS [LIKE 'p' | WHERE c]} becomes a SELECT with the same
  *       column labels over the master's rows from information_schema (MariaDB, MySQL 5.6) or performance_schema
- *       (MySQL 5.7+) without the proxy's names, plus the proxy's rows, in SHOW's letter case, sorted by name. A LIKE
- *       that matches none of the proxy's names is left alone.
+ *       (MySQL 5.7+) without the proxy's names, plus the proxy's rows, in SHOW's letter case, sorted by the
+ *       lower-case name in byte order (SHOW's own order is the server's registration order: the same except inside
+ *       a few groups such as Com_*, Binlog_group_commit*, wsrep_*). A LIKE that matches none of the proxy's names is
+ *       left alone.
  *   <li>A reference to {@code information_schema.GLOBAL_VARIABLES / SESSION_VARIABLES / GLOBAL_STATUS /
  *       SESSION_STATUS} or {@code performance_schema.global_variables / ...} becomes a derived table with the same
  *       columns and, unless the query gives one, an alias equal to the table's name. On MariaDB the proxy's rows
  *       appear in performance_schema tables only when {@code @@performance_schema} is on (off, the tables are empty).
  *   <li>{@code @@name} and {@code @@global.name} of a proxy variable become its value (1/0 for ON/OFF, numbers as
- *       unsigned numbers, other values quoted); a select-list item that contained one and has no alias gets its original text
- *       as alias, which is the label the server gives.
+ *       unsigned numbers, other values quoted); a select-list item that contained one and has no alias gets its
+ *       original text as alias, which is the label the server gives.
  * </ul>
  *
  * Not rewritten: {@code @@session.name} and {@code @@local.name} (the names are global-only: the master's error
  * stays), SET and every other statement kind, unqualified table names, executable comments, texts that define stored
  * programs or compound statements (CREATE, ALTER, BEGIN, DECLARE, labels...: their bodies must not get the proxy's
- * current values baked in). In a multi-statement text each statement is rewritten on its own.
+ * current values baked in). In a multi-statement text each statement is rewritten on its own. A rewritten text must
+ * not be rewritten again (its derived tables name the same tables).
  */
 public final class VariableReads {
     /** Where the master keeps its variables and status rows. */
