@@ -1,9 +1,6 @@
 package org.semisync.proxy.admin;
 
 import io.netty.buffer.ByteBufAllocator;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.semisync.ack.AckTracker;
@@ -17,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers {@link AdminStatement}s on the proxy port with the proxy's values, so that a DBA reads and sets the
- * semi-sync variables and counters with the plugin's statements. Shared by all sessions (stateless).
+ * The proxy's side of the plugin's statements on the proxy port: applies {@code SET GLOBAL} of the semi-sync
+ * variables ({@link AdminStatement}) and supplies the rows that reads of them show ({@link #rows()}, put in place of
+ * the master's by {@link VariableReads}). Shared by all sessions.
  */
 public final class AdminCommands {
     private static final Logger LOG = LoggerFactory.getLogger(AdminCommands.class);
@@ -48,38 +46,9 @@ public final class AdminCommands {
         this.probes = probes;
     }
 
-    /** The answer to a SHOW or SELECT (no privilege needed), for a command of sequence id {@code sequence}. */
-    public List<Packet> read(
-            final AdminStatement statement,
-            final int sequence,
-            final long clientCapabilities,
-            final ByteBufAllocator alloc) {
-        if (statement instanceof AdminStatement.Show show) {
-            final Map<String, String> rows = show.status()
-                    ? ProxyVariables.status(tracker.status(), probes == null ? 0 : probes.probesSent())
-                    : ProxyVariables.variables(tracker.status().settings(), traceLevel.value());
-            final List<List<String>> matching = new ArrayList<>();
-            rows.forEach((name, value) -> {
-                if (show.like().matches(name)) {
-                    matching.add(List.of(name, value));
-                }
-            });
-            return ResultSetWriter.write(
-                    alloc, sequence, clientCapabilities, List.of("Variable_name", "Value"), matching);
-        }
-        final AdminStatement.SelectVariables select = (AdminStatement.SelectVariables) statement;
-        final Map<String, String> variables =
-                ProxyVariables.variables(tracker.status().settings(), traceLevel.value());
-        final List<String> row = new ArrayList<>();
-        for (final String name : select.names()) {
-            final String value = variables.get(name);
-            if (value == null) {
-                return List.of(
-                        error(alloc, sequence, ER_UNKNOWN_SYSTEM_VARIABLE, "Unknown system variable '" + name + "'"));
-            }
-            row.add(value.equals("ON") ? "1" : value.equals("OFF") ? "0" : value);
-        }
-        return ResultSetWriter.write(alloc, sequence, clientCapabilities, select.expressions(), List.of(row));
+    /** The proxy's rows now, for reads rewritten for the master ({@link VariableReads}). */
+    public ProxyRows rows() {
+        return ProxyRows.of(tracker.status(), traceLevel.value(), probes == null ? 0 : probes.probesSent());
     }
 
     /**
@@ -87,7 +56,7 @@ public final class AdminCommands {
      * (once the tracker applied the new value, on {@code executor}) or the ERR.
      */
     public void set(
-            final AdminStatement.SetVariable set,
+            final AdminStatement set,
             final boolean hasSuper,
             final String user,
             final int sequence,

@@ -6,56 +6,78 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.semisync.proxy.admin.AdminCommands;
 import org.semisync.proxy.admin.AdminStatement;
+import org.semisync.proxy.admin.VariableReads;
+import org.semisync.proxy.protocol.Commands;
 import org.semisync.proxy.protocol.Packet;
+import org.semisync.proxy.protocol.Packets;
 import org.semisync.proxy.protocol.QueryBytes;
 
 /**
- * One session's queries about the semi-sync variables and counters, which the proxy answers itself: reads at once,
- * a SET GLOBAL after asking the master, on the session's own connection, whether the account has SUPER. On the
- * session's event loop.
+ * One session's statements about the semi-sync variables and counters: a {@code SET GLOBAL} is applied by the proxy
+ * after asking the master, on the session's own connection, whether the account has SUPER; every read of them
+ * (SHOW, information_schema / performance_schema, {@code @@}) is rewritten so that the master answers it with the
+ * proxy's rows in place of its own. On the session's event loop.
  */
 final class AdminQueries {
     private static final QueryBytes.Word SEMI_SYNC_NAME = QueryBytes.word("rpl_semi_sync");
 
     private final AdminCommands admin;
     private final Channel client;
+    private final VariableReads.Dialect dialect;
     private InternalQuery privilegeCheck;
-    private AdminStatement.SetVariable pendingSet;
+    private AdminStatement pendingSet;
     private int pendingSetSequence;
     /** A SET GLOBAL is being checked or applied: later commands wait, so answers stay in order. */
     private boolean busy;
 
-    AdminQueries(final AdminCommands admin, final Channel client) {
+    AdminQueries(final AdminCommands admin, final Channel client, final String masterVersion) {
         this.admin = admin;
         this.client = client;
+        this.dialect = VariableReads.Dialect.forServerVersion(masterVersion);
     }
 
     /**
-     * Answers a COM_QUERY (sequence id 0) about the semi-sync names, or starts the privilege check of a SET GLOBAL
-     * by sending {@link AdminCommands#SUPER_CHECK} through {@code toMaster}; false when the query is not one (it goes
-     * to the master as usual). Does not take ownership.
+     * Starts the privilege check of a {@code SET GLOBAL} of the proxy's variables (a COM_QUERY, sequence id 0) by
+     * sending {@link AdminCommands#SUPER_CHECK} through {@code toMaster}; false when the query is no such SET. Does
+     * not take ownership.
      */
     boolean onQuery(final Packet packet, final long capabilities, final Consumer<Packet> toMaster) {
         final ByteBuf p = packet.payload();
         if (!QueryBytes.contains(p, SEMI_SYNC_NAME)) {
             return false; // every query passes here: look at the bytes before decoding
         }
-        final AdminStatement statement = AdminStatement.recognise(
+        final AdminStatement set = AdminStatement.recognise(
                 p.toString(p.readerIndex() + 1, p.readableBytes() - 1, StandardCharsets.UTF_8));
-        if (statement == null) {
+        if (set == null) {
             return false;
         }
-        if (statement instanceof AdminStatement.SetVariable set) {
-            pendingSet = set;
-            busy = true;
-            pendingSetSequence = packet.sequenceId();
-            privilegeCheck = new InternalQuery(capabilities);
-            toMaster.accept(InternalQuery.command(client.alloc(), AdminCommands.SUPER_CHECK));
-            return true;
-        }
-        admin.read(statement, packet.sequenceId(), capabilities, client.alloc()).forEach(client::write);
-        client.flush();
+        pendingSet = set;
+        busy = true;
+        pendingSetSequence = packet.sequenceId();
+        privilegeCheck = new InternalQuery(capabilities);
+        toMaster.accept(InternalQuery.command(client.alloc(), AdminCommands.SUPER_CHECK));
         return true;
+    }
+
+    /**
+     * The query to send to the master instead of {@code packet} (a COM_QUERY, sequence id 0): the same text with
+     * every read of the proxy's variables and counters answering the proxy's values; null when it reads none. The
+     * caller owns the returned packet. The client's bytes outside the rewritten parts are kept as they are.
+     */
+    Packet rewrite(final Packet packet) {
+        final ByteBuf p = packet.payload();
+        if (packet.continues() || !VariableReads.mayRead(p)) {
+            return null; // a text over 16 MiB is not a read of variables
+        }
+        final byte[] sql = new byte[p.readableBytes() - 1];
+        p.getBytes(p.readerIndex() + 1, sql);
+        final byte[] rewritten = VariableReads.rewrite(sql, admin.rows(), dialect);
+        if (rewritten == null || rewritten.length + 1 >= Packets.MAX_PAYLOAD) {
+            return null;
+        }
+        final ByteBuf payload = client.alloc().buffer(rewritten.length + 1);
+        payload.writeByte(Commands.COM_QUERY).writeBytes(rewritten);
+        return new Packet(packet.sequenceId(), payload);
     }
 
     /** Whether the master's answer to a privilege check is awaited (its packets must come to {@link #onAnswer}). */
@@ -78,7 +100,7 @@ final class AdminQueries {
             return;
         }
         privilegeCheck = null;
-        final AdminStatement.SetVariable set = pendingSet;
+        final AdminStatement set = pendingSet;
         pendingSet = null;
         final Consumer<Packet> answer = reply -> {
             client.writeAndFlush(reply);

@@ -280,7 +280,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                         capabilities, greeting.connectionId(), login.user(), greeting.displayVersion()),
                 gate,
                 tracker == null ? null : new ReplicationCommands(tracker, relay, client),
-                admin == null ? null : new AdminQueries(admin, client),
+                admin == null ? null : new AdminQueries(admin, client, greeting.displayVersion()),
                 relay);
         // From here on both sides read on their own (no read() round trip per batch, which costs an epoll_ctl each
         // time); a side stops reading only while the other side's outbound buffer is over its high mark.

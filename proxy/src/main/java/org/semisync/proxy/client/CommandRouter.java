@@ -101,12 +101,25 @@ final class CommandRouter {
         if (command && replication != null && !toReplicaHandler(packet)) {
             return;
         }
-        if (command
-                && admin != null
-                && packet.firstByte() == Commands.COM_QUERY
-                && admin.onQuery(packet, capabilities, link::toMaster)) {
-            return;
+        if (command && admin != null && packet.firstByte() == Commands.COM_QUERY) {
+            if (admin.onQuery(packet, capabilities, link::toMaster)) {
+                return;
+            }
+            final Packet rewritten = admin.rewrite(packet);
+            if (rewritten != null) {
+                try {
+                    toMaster(rewritten, true);
+                } finally {
+                    rewritten.release();
+                }
+                return;
+            }
         }
+        toMaster(packet, command);
+    }
+
+    /** Sends a command (or a packet of one) to the master through the commit gate. Does not take ownership. */
+    private void toMaster(final Packet packet, final boolean command) {
         if (gate != null) {
             gate.onCommand(packet);
             if (command && !gate.probing()) {
