@@ -122,6 +122,19 @@ public final class AckTracker implements AutoCloseable {
         publish(TrackerEvent.Type.REPLICA_CONNECTED, start, null, replicaId, null, null, null);
     }
 
+    /**
+     * An event asking for an ACK was sent to a replica ({@code Rpl_semi_sync_master_net_waits}, counted like the
+     * plugin's flush_net). Any thread; does not go through the ring.
+     */
+    public void ackRequested() {
+        state.ackRequested();
+    }
+
+    /** {@code FLUSH STATUS}: resets the counters the plugin resets; runs {@code done} once applied. */
+    public void resetStats(final Executor executor, final Runnable done) {
+        publish(TrackerEvent.Type.RESET_STATS, null, null, null, executor, (o, w) -> done.run(), null);
+    }
+
     /** A semi-sync replica went away. */
     public void replicaDisconnected(final String replicaId) {
         publish(TrackerEvent.Type.REPLICA_DISCONNECTED, null, null, replicaId, null, null, null);
@@ -250,6 +263,10 @@ public final class AckTracker implements AutoCloseable {
                         if (e.listener != null) {
                             state.notifyAfterPublish(e.executor, e.listener);
                         }
+                    }
+                    case RESET_STATS -> {
+                        state.resetStats(now);
+                        state.notifyAfterPublish(e.executor, e.listener);
                     }
                     case SHUTDOWN -> {
                         state.shutdown(now);

@@ -15,7 +15,7 @@ import java.util.List;
  * @param timefuncFailures {@code _timefunc_failures}: times the clock went backwards
  * @param txWaitTimeMicros {@code _tx_wait_time}: total µs commits waited (acknowledged waits)
  * @param txWaits {@code _tx_waits}: acknowledged waits
- * @param netWaits {@code _net_waits}: ACKs that advanced a replica's watermark
+ * @param netWaits {@code _net_waits}: events sent to replicas asking for an ACK (as the plugin counts them)
  * @param netWaitTimeMicros {@code _net_wait_time}: total µs from a commit's registration to the ACK that covered it
  * @param waitSessions {@code _wait_sessions}: commits waiting now
  * @param waitPosBacktraverse {@code _wait_pos_backtraverse}: waits registered below the lowest waiting position

@@ -20,6 +20,18 @@ public final class SemiSyncVariables {
     public static final List<String> NAMES =
             List.of(ENABLED, ENFORCED, TIMEOUT, WAIT_FOR_SLAVE_COUNT, WAIT_NO_SLAVE, WAIT_POINT);
 
+    /** The plugin's compiled defaults, what {@code SET GLOBAL x = DEFAULT} restores. */
+    public static final SemiSyncSettings PLUGIN_DEFAULTS = SemiSyncSettings.DEFAULTS.withEnabled(false);
+
+    /** A value of the wrong type (a word for a number): the server's ER_WRONG_TYPE_FOR_VAR. */
+    public static final class IncorrectType extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        IncorrectType(final String name, final Throwable cause) {
+            super("Incorrect argument type to variable '" + name + "'", cause);
+        }
+    }
+
     private SemiSyncVariables() {}
 
     /**
@@ -29,6 +41,10 @@ public final class SemiSyncVariables {
      */
     public static SemiSyncSettings set(final SemiSyncSettings current, final String name, final String value) {
         final String key = name.trim().toLowerCase(Locale.ROOT);
+        if (value.trim().equalsIgnoreCase("DEFAULT")) {
+            // the plugin's compiled defaults (enabled is OFF there)
+            return set(current, key, get(PLUGIN_DEFAULTS, key));
+        }
         return switch (key) {
             case ENABLED -> current.withEnabled(parseSwitch(key, value));
             case TIMEOUT -> current.withTimeoutMillis(parseNumber(key, value, 0, Long.MAX_VALUE));
@@ -78,18 +94,14 @@ public final class SemiSyncVariables {
         };
     }
 
+    /** A number clamped into {@code min..max}, as the server does (with a warning) for out-of-range values. */
     private static long parseNumber(final String name, final String value, final long min, final long max) {
         final long n;
         try {
             n = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "Incorrect argument type to variable '" + name + "': '" + value + "'", e);
+            throw new IncorrectType(name, e);
         }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(
-                    "Variable '" + name + "' can't be set to the value of '" + value + "' (" + min + ".." + max + ")");
-        }
-        return n;
+        return Math.max(min, Math.min(max, n));
     }
 }

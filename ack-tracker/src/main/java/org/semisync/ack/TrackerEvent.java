@@ -14,6 +14,7 @@ final class TrackerEvent {
         REPLICA_CONNECTED,
         REPLICA_DISCONNECTED,
         CONFIGURE,
+        RESET_STATS,
         SHUTDOWN
     }
 

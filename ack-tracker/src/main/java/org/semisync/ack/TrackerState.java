@@ -59,7 +59,9 @@ final class TrackerState {
     private long timefuncFailures;
     private long txWaitTimeMicros;
     private long txWaits;
-    private long netWaits;
+    /** {@code _net_waits}: events sent asking for an ACK (the plugin counts them in flush_net); any thread adds. */
+    private final java.util.concurrent.atomic.LongAdder ackRequests = new java.util.concurrent.atomic.LongAdder();
+
     private long netWaitTimeMicros;
     private long waitPosBacktraverse;
     private long getAck;
@@ -127,7 +129,16 @@ final class TrackerState {
             release(w, ReleaseOutcome.DISABLED, now);
             return null;
         }
-        switchOffIfTooFewReplicas(now);
+        if (on && !read) {
+            // the plugin counts every transaction written while ON (write_tranx_in_binlog), waited for or not
+            requestAck++;
+        }
+        if (tooFewReplicas()) {
+            // wait_no_slave=OFF with no (too few) semi-sync replica: the plugin's commit_trx returns at once,
+            // counted in no_tx, and the status stays as it is
+            release(w, ReleaseOutcome.ASYNC, now);
+            return null;
+        }
         if (!on && !settings.enforced()) {
             release(w, ReleaseOutcome.ASYNC, now);
             return null;
@@ -140,7 +151,6 @@ final class TrackerState {
             readsWaiting++;
             readWaits++;
         } else {
-            requestAck++;
             waiting++;
         }
         w.counted = true;
@@ -203,9 +213,6 @@ final class TrackerState {
                     new SemiSyncStatus.ReplicaView(replicaId, replica.watermark(), replica.acks() + counted, now));
             return;
         }
-        if (packet) {
-            netWaits++;
-        }
         replicas.put(replicaId, new SemiSyncStatus.ReplicaView(replicaId, position, replica.acks() + counted, now));
         quorumChanged(now);
     }
@@ -227,7 +234,10 @@ final class TrackerState {
         }
         LOG.info("ack-tracker - replica {} disconnected ({} semi-sync replicas left)", replicaId, replicas.size());
         // what the quorum acknowledged stays acknowledged (the plugin's reply position never goes back)
-        switchOffIfTooFewReplicas(now);
+        if (tooFewReplicas()) {
+            // wait_no_slave=OFF: the last replica leaving wakes the waiting commits (no_tx); the status stays
+            releaseAll(now, ReleaseOutcome.ASYNC);
+        }
     }
 
     void configure(final long now, final SemiSyncSettings next) {
@@ -236,8 +246,10 @@ final class TrackerState {
         settings = next;
         LOG.info("ack-tracker - settings changed: {}", next);
         if (previous.enabled() && !next.enabled()) {
-            // the plugin's disable_master() goes through switch_off(), which counts an OFF time
-            noTimes++;
+            // the plugin's disable_master() goes through switch_off(), which counts an OFF time if it was ON
+            if (on) {
+                noTimes++;
+            }
             releaseAll(now, ReleaseOutcome.ASYNC);
             on = false;
             return;
@@ -248,8 +260,8 @@ final class TrackerState {
         if (next.enforced() && !on && next.enabled()) {
             on = true;
         }
+        // a changed wait_no_slave does not wake waiting commits (the plugin checks it when they wake)
         quorumChanged(now);
-        switchOffIfTooFewReplicas(now);
     }
 
     /** Times out waiters whose deadline passed. */
@@ -272,6 +284,28 @@ final class TrackerState {
             release(first, ReleaseOutcome.TIMED_OUT, now);
             switchOff(now, "timeout");
         }
+    }
+
+    /** An event was sent to a replica asking for its ACK (any thread). */
+    void ackRequested() {
+        ackRequests.increment();
+    }
+
+    /**
+     * {@code FLUSH STATUS}: the plugin's reset_stats() — the transaction, OFF, wait and net counters; not request_ack,
+     * get_ack, the status or the clients.
+     */
+    void resetStats(final long now) {
+        clock(now);
+        yesTx = 0;
+        noTx = 0;
+        noTimes = 0;
+        timefuncFailures = 0;
+        waitPosBacktraverse = 0;
+        txWaits = 0;
+        txWaitTimeMicros = 0;
+        ackRequests.reset();
+        netWaitTimeMicros = 0;
     }
 
     void shutdown(final long now) {
@@ -324,14 +358,9 @@ final class TrackerState {
         return marks.get(marks.size() - n);
     }
 
-    /** wait_no_slave=OFF: with fewer connected replicas than the quorum needs, do not wait at all. */
-    private void switchOffIfTooFewReplicas(final long now) {
-        if (!settings.enforced() && !settings.waitNoSlave() && replicas.size() < settings.waitForSlaveCount()) {
-            switchOff(
-                    now,
-                    "only " + replicas.size() + " of " + settings.waitForSlaveCount()
-                            + " semi-sync replicas connected and wait_no_slave is OFF");
-        }
+    /** wait_no_slave=OFF (not enforced) and fewer connected replicas than the quorum needs: commits do not wait. */
+    private boolean tooFewReplicas() {
+        return !settings.enforced() && !settings.waitNoSlave() && replicas.size() < settings.waitForSlaveCount();
     }
 
     private void switchOff(final long now, final String why) {
@@ -455,7 +484,7 @@ final class TrackerState {
                 timefuncFailures,
                 txWaitTimeMicros,
                 txWaits,
-                netWaits,
+                ackRequests.sum(),
                 netWaitTimeMicros,
                 waiting,
                 waitPosBacktraverse,

@@ -36,10 +36,23 @@ class SemiSyncVariablesTest {
         assertThatThrownBy(() -> SemiSyncVariables.set(d, SemiSyncVariables.ENABLED, "maybe"))
                 .hasMessageContaining("maybe");
         assertThatThrownBy(() -> SemiSyncVariables.set(d, SemiSyncVariables.TIMEOUT, "10s"))
+                .isInstanceOf(SemiSyncVariables.IncorrectType.class)
                 .hasMessageContaining("Incorrect argument type");
-        assertThatThrownBy(() -> SemiSyncVariables.set(d, SemiSyncVariables.WAIT_FOR_SLAVE_COUNT, "0"))
-                .hasMessageContaining("1..65535");
-        assertThatThrownBy(() -> SemiSyncVariables.set(d, SemiSyncVariables.TIMEOUT, "-1"))
-                .hasMessageContaining("-1");
+    }
+
+    @Test
+    void outOfRangeNumbersAreClampedAndDefaultRestoresThePluginsDefault() {
+        final SemiSyncSettings d = SemiSyncSettings.DEFAULTS.withTimeoutMillis(1600);
+        assertThat(SemiSyncVariables.set(d, SemiSyncVariables.WAIT_FOR_SLAVE_COUNT, "0")
+                        .waitForSlaveCount())
+                .isEqualTo(1);
+        assertThat(SemiSyncVariables.set(d, SemiSyncVariables.TIMEOUT, "-1").timeoutMillis())
+                .isZero();
+        assertThat(SemiSyncVariables.set(d, SemiSyncVariables.TIMEOUT, "DEFAULT")
+                        .timeoutMillis())
+                .isEqualTo(10_000);
+        assertThat(SemiSyncVariables.set(d, SemiSyncVariables.ENABLED, "default")
+                        .enabled())
+                .isFalse();
     }
 }

@@ -226,19 +226,53 @@ class TrackerStateTest {
     }
 
     @Test
-    void waitNoSlaveOffWithTooFewReplicasDoesNotHold() {
+    void waitNoSlaveOffWithTooFewReplicasDoesNotHoldAndKeepsTheStatusLikeThePlugin() {
         with(SemiSyncSettings.DEFAULTS.withWaitNoSlave(false));
         waitFor("c", "mysql-bin.000001:100");
         assertThat(released).containsExactly("c=ASYNC");
-        assertThat(state.snapshot().on()).isFalse();
-        assertThat(state.snapshot().noTimes()).isEqualTo(1);
+        SemiSyncStatus s = state.snapshot();
+        // the plugin's commit_trx: no client and wait_no_slave OFF -> no_tx, at once; the status is not touched
+        assertThat(s.on()).isTrue();
+        assertThat(s.noTimes()).isZero();
+        assertThat(s.noTx()).isEqualTo(1);
+        assertThat(s.requestAck()).as("written while ON").isEqualTo(1);
         state.replicaConnected(now, "r1", pos("mysql-bin.000001:100"));
-        assertThat(state.snapshot().on()).isTrue();
         waitFor("d", "mysql-bin.000001:200");
         assertThat(released).hasSize(1);
         state.replicaDisconnected(now, "r1");
+        // the last replica leaving wakes the waiting commits, still without switching OFF
         assertThat(released).containsExactly("c=ASYNC", "d=ASYNC");
+        assertThat(state.snapshot().on()).isTrue();
+        assertThat(state.snapshot().noTimes()).isZero();
+    }
+
+    @Test
+    void waitNoSlaveSwitchedOffWhileACommitWaitsDoesNotWakeIt() {
+        with(SemiSyncSettings.DEFAULTS.withTimeoutMillis(1000));
+        waitFor("c", "mysql-bin.000001:100");
+        state.configure(now, SemiSyncSettings.DEFAULTS.withTimeoutMillis(1000).withWaitNoSlave(false));
+        assertThat(released).isEmpty();
+        advance(1000);
+        assertThat(released).containsExactly("c=TIMED_OUT");
         assertThat(state.snapshot().on()).isFalse();
+    }
+
+    @Test
+    void flushStatusResetsThePluginsCounters() {
+        with(SemiSyncSettings.DEFAULTS.withTimeoutMillis(100));
+        state.replicaConnected(now, "r1", pos("mysql-bin.000001:4"));
+        waitFor("c", "mysql-bin.000001:100");
+        state.ack(now, "r1", pos("mysql-bin.000001:100"));
+        state.ackRequested();
+        waitFor("d", "mysql-bin.000001:200");
+        advance(100);
+        state.resetStats(now);
+        final SemiSyncStatus s = state.snapshot();
+        assertThat(List.of(s.yesTx(), s.noTx(), s.noTimes(), s.netWaits(), s.txWaits()))
+                .containsOnly(0L);
+        assertThat(s.requestAck()).isEqualTo(2);
+        assertThat(s.getAck()).isEqualTo(1);
+        assertThat(s.clients()).isEqualTo(1);
     }
 
     @Test

@@ -26,6 +26,8 @@ public final class AdminCommands {
     public static final int ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
     /** ER_WRONG_VALUE_FOR_VAR. */
     public static final int ER_WRONG_VALUE_FOR_VAR = 1231;
+    /** ER_WRONG_TYPE_FOR_VAR. */
+    public static final int ER_WRONG_TYPE_FOR_VAR = 1232;
     /** ER_INCORRECT_GLOBAL_LOCAL_VAR: read-only here. */
     public static final int ER_INCORRECT_GLOBAL_LOCAL_VAR = 1238;
 
@@ -44,6 +46,11 @@ public final class AdminCommands {
     public AdminCommands(final AckTracker tracker, final PositionProbes probes) {
         this.tracker = tracker;
         this.probes = probes;
+    }
+
+    /** {@code FLUSH STATUS}: resets the counters the plugin resets. */
+    public void resetStats() {
+        tracker.resetStats(Runnable::run, () -> LOG.debug("admin - semi-sync counters reset by FLUSH STATUS"));
     }
 
     /** The proxy's rows now, for reads rewritten for the master ({@link VariableReads}). */
@@ -75,7 +82,7 @@ public final class AdminCommands {
             try {
                 traceLevel.set(set.value());
             } catch (IllegalArgumentException e) {
-                answer.accept(error(alloc, sequence, ER_WRONG_VALUE_FOR_VAR, e.getMessage()));
+                answer.accept(error(alloc, sequence, ER_WRONG_TYPE_FOR_VAR, e.getMessage()));
                 return;
             }
             LOG.info("admin - '{}' sets {} = {}", user, set.name(), set.value());
@@ -101,6 +108,9 @@ public final class AdminCommands {
         final SemiSyncSettings next;
         try {
             next = SemiSyncVariables.set(tracker.status().settings(), set.name(), set.value());
+        } catch (SemiSyncVariables.IncorrectType e) {
+            answer.accept(error(alloc, sequence, ER_WRONG_TYPE_FOR_VAR, e.getMessage()));
+            return;
         } catch (IllegalArgumentException e) {
             answer.accept(error(alloc, sequence, ER_WRONG_VALUE_FOR_VAR, e.getMessage()));
             return;
@@ -111,7 +121,15 @@ public final class AdminCommands {
 
     private static Packet error(
             final ByteBufAllocator alloc, final int sequence, final int code, final String message) {
-        return new ErrPacket(code, code == ER_SPECIFIC_ACCESS_DENIED ? "42000" : "HY000", message)
+        // the server's SQLSTATEs: 42000 for access and value errors, HY000 for unknown or read-only variables
+        return new ErrPacket(
+                        code,
+                        code == ER_SPECIFIC_ACCESS_DENIED
+                                        || code == ER_WRONG_VALUE_FOR_VAR
+                                        || code == ER_WRONG_TYPE_FOR_VAR
+                                ? "42000"
+                                : "HY000",
+                        message)
                 .toPacket(alloc, sequence + 1);
     }
 }

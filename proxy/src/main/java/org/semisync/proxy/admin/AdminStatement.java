@@ -17,7 +17,7 @@ public record AdminStatement(String name, String value) {
     public static final String PREFIX = "rpl_semi_sync_master_";
 
     private static final Pattern SET_VAR = Pattern.compile(
-            "\\s*SET\\s+(?:GLOBAL\\s+|@@GLOBAL\\.)(rpl_semi_sync_master_\\w+)\\s*=\\s*('[^']*'|[\\w.]+)\\s*;?\\s*",
+            "\\s*SET\\s+(?:GLOBAL\\s+|@@GLOBAL\\.)(rpl_semi_sync_master_\\w+)\\s*=\\s*('[^']*'|[-+]?[\\w.]+)\\s*;?\\s*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     /** The SET of one of the proxy's variables {@code sql} is, or {@code null}. */

@@ -33,15 +33,13 @@ public final class TraceLevel {
      * @throws IllegalArgumentException with the server's wording, for a value that is not a non-negative integer
      */
     public void set(final String text) {
-        final long next;
+        long next;
         try {
-            next = Long.parseLong(text.trim());
+            next = text.trim().equalsIgnoreCase("DEFAULT") ? DEFAULT : Long.parseLong(text.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Incorrect argument type to variable '" + NAME + "'", e);
         }
-        if (next < 0) {
-            throw new IllegalArgumentException("Variable '" + NAME + "' can't be set to the value of '" + text + "'");
-        }
+        next = Math.max(0, next); // clamped, as the server does
         value = next;
         final Level level = (next & FUNCTION) != 0 ? Level.TRACE : (next & DETAIL) != 0 ? Level.DEBUG : null;
         for (final String component : COMPONENTS) {

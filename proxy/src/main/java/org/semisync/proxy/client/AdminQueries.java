@@ -20,6 +20,10 @@ import org.semisync.proxy.protocol.QueryBytes;
  */
 final class AdminQueries {
     private static final QueryBytes.Word SEMI_SYNC_NAME = QueryBytes.word("rpl_semi_sync");
+    private static final QueryBytes.Word FLUSH = QueryBytes.word("flush");
+    private static final java.util.regex.Pattern FLUSH_STATUS = java.util.regex.Pattern.compile(
+            "\\s*FLUSH\\s+(?:LOCAL\\s+|NO_WRITE_TO_BINLOG\\s+)?(?:\\w+\\s*,\\s*)*STATUS\\s*(?:,.*)?;?\\s*",
+            java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.DOTALL);
 
     private final AdminCommands admin;
     private final Channel client;
@@ -57,6 +61,20 @@ final class AdminQueries {
         privilegeCheck = new InternalQuery(capabilities);
         toMaster.accept(InternalQuery.command(client.alloc(), AdminCommands.SUPER_CHECK));
         return true;
+    }
+
+    /**
+     * {@code FLUSH STATUS} (a COM_QUERY, sequence id 0) also resets the proxy's counters, as it resets the plugin's;
+     * the statement itself still goes to the master. Does not take ownership.
+     */
+    void onFlush(final Packet packet) {
+        final ByteBuf p = packet.payload();
+        if (QueryBytes.contains(p, FLUSH)
+                && FLUSH_STATUS
+                        .matcher(p.toString(p.readerIndex() + 1, p.readableBytes() - 1, StandardCharsets.UTF_8))
+                        .matches()) {
+            admin.resetStats();
+        }
     }
 
     /**

@@ -105,6 +105,7 @@ final class CommandRouter {
             if (admin.onQuery(packet, capabilities, link::toMaster)) {
                 return;
             }
+            admin.onFlush(packet);
             final Packet rewritten = admin.rewrite(packet);
             if (rewritten != null) {
                 try {

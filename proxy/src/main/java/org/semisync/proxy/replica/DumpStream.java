@@ -325,7 +325,19 @@ public final class DumpStream {
         } else if (quietEnd != null) {
             extendQuietEnd();
         }
-        return ends && semiSync;
+        return ends && semiSync && ackWanted();
+    }
+
+    /**
+     * Whether to ask for an ACK of a transaction's end: not while semi-sync is disabled (the plugin's
+     * update_sync_header sets no flag then, so replicas send nothing); every request counts in net_waits.
+     */
+    private boolean ackWanted() {
+        if (!tracker.status().settings().enabled()) {
+            return false;
+        }
+        tracker.ackRequested();
+        return true;
     }
 
     /**
