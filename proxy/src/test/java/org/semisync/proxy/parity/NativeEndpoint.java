@@ -23,6 +23,7 @@ final class NativeEndpoint implements ParityEndpoint {
     static NativeEndpoint start(final long timeoutMillis) {
         final EmbeddedMariaDb master = EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
                 .name("parity-plugin-master")
+                .option("performance-schema", "ON")
                 .serverId(1)
                 .option("rpl-semi-sync-master-enabled", "ON")
                 .option("rpl-semi-sync-master-timeout", Long.toString(timeoutMillis))

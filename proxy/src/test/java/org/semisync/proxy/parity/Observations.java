@@ -11,6 +11,7 @@ import java.util.Set;
 /** The ordered, named observations of one scenario on one endpoint. */
 final class Observations {
     private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, String> notes = new LinkedHashMap<>();
 
     /** Records {@code value} under {@code name}; a name is recorded once per run. */
     void put(final String name, final String value) {
@@ -18,6 +19,11 @@ final class Observations {
             throw new IllegalStateException("observation recorded twice: " + name);
         }
         values.put(name, value);
+    }
+
+    /** A diagnostic note (e.g. the milliseconds behind a duration class): written to the report, never compared. */
+    void note(final String name, final String value) {
+        notes.merge(name, value, (a, b) -> a + "; " + b);
     }
 
     Map<String, String> asMap() {
@@ -28,6 +34,11 @@ final class Observations {
     String render() {
         final StringBuilder b = new StringBuilder();
         values.forEach((k, v) -> b.append(k).append(": ").append(indent(v)).append('\n'));
+        if (!notes.isEmpty()) {
+            b.append("\n(notes, not compared)\n");
+            notes.forEach(
+                    (k, v) -> b.append("  ").append(k).append(": ").append(v).append('\n'));
+        }
         return b.toString();
     }
 

@@ -41,8 +41,12 @@ interface ParityEndpoint extends AutoCloseable {
 
     /** A MariaDB Connector/J connection to the endpoint, database {@code app}, as {@code app}. */
     default Connection mariadb() throws SQLException {
-        return DriverManager.getConnection(
-                "jdbc:mariadb://127.0.0.1:" + port() + "/app", EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD);
+        return mariadb(EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD);
+    }
+
+    /** A MariaDB Connector/J connection to the endpoint, database {@code app}, as {@code user}. */
+    default Connection mariadb(final String user, final String password) throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port() + "/app", user, password);
     }
 
     /** A MySQL Connector/J connection (no session tracking, so position probes on the proxy), as {@code app}. */

@@ -36,7 +36,7 @@ class ParityIT {
     private static final Logger LOG = LoggerFactory.getLogger(ParityIT.class);
 
     /** The semi-sync timeout of both sides, ms: short, so held commits cost little. */
-    static final long TIMEOUT = 1500;
+    static final long TIMEOUT = 2000;
 
     private static final boolean RELAY = "relay".equals(System.getProperty("parity.proxy"));
 
@@ -57,6 +57,12 @@ class ParityIT {
                 s.execute("CREATE TABLE IF NOT EXISTS app.t (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
                 s.execute("CREATE TABLE IF NOT EXISTS app.pulse (id INT AUTO_INCREMENT PRIMARY KEY)");
             }
+            // an account without SUPER, for the privilege checks (not binlogged: the replicas never see it)
+            ep.master()
+                    .execute(
+                            "SET sql_log_bin = 0",
+                            "CREATE USER IF NOT EXISTS 'plain'@'%' IDENTIFIED BY 'plain_pass'",
+                            "GRANT SELECT, INSERT ON app.* TO 'plain'@'%'");
             for (EmbeddedMariaDb r : ep.replicas()) {
                 Replicas.awaitCaughtUp(r, ep.master(), Duration.ofSeconds(60));
             }

@@ -74,11 +74,11 @@ final class ParityScenarios {
         s.add(new Scenario(
                 "timeout_raised_while_waiting",
                 "SET GLOBAL rpl_semi_sync_master_timeout raised while a commit waits with no replica",
-                r -> timeoutChangedWhileWaiting(r, r.timeoutMillis(), r.timeoutMillis() * 5 / 2)));
+                r -> timeoutChangedWhileWaiting(r, r.timeoutMillis(), r.timeoutMillis() * 2)));
         s.add(new Scenario(
                 "timeout_lowered_while_waiting",
                 "SET GLOBAL rpl_semi_sync_master_timeout lowered while a commit waits with no replica",
-                r -> timeoutChangedWhileWaiting(r, r.timeoutMillis() * 5 / 2, r.timeoutMillis())));
+                r -> timeoutChangedWhileWaiting(r, r.timeoutMillis() * 2, r.timeoutMillis())));
         s.add(new Scenario(
                 "disabled_while_waiting_then_enabled",
                 "rpl_semi_sync_master_enabled OFF while a commit waits, commits while OFF, then ON again",
@@ -111,6 +111,26 @@ final class ParityScenarios {
                 "no_binlog_statements_mysql_no_replica",
                 "the same statements with no replica connected (MySQL C/J: position probes on the proxy)",
                 r -> noBinlogStatements(r, true, true)));
+        s.add(new Scenario(
+                "wait_no_slave_off_while_waiting",
+                "a commit waits with no replica (wait_no_slave=ON); SET GLOBAL rpl_semi_sync_master_wait_no_slave=OFF",
+                ParityScenarios::waitNoSlaveOffWhileWaiting));
+        s.add(new Scenario(
+                "disabled_then_enabled_with_replicas",
+                "rpl_semi_sync_master_enabled OFF and ON again with both replicas connected: commits, status, deltas",
+                ParityScenarios::disabledThenEnabledWithReplicas));
+        s.add(new Scenario(
+                "set_errors_and_privileges",
+                "SET of bad values, unknown names, SESSION scope, out-of-range values; SET by an account without SUPER",
+                ParityScenarios::setErrors));
+        s.add(new Scenario(
+                "wait_point_after_sync",
+                "SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC, read back, set back",
+                ParityScenarios::waitPoint));
+        s.add(new Scenario(
+                "flush_status",
+                "FLUSH STATUS resets the plugin's counters (yes_tx, no_tx, ...) but not clients/status",
+                ParityScenarios::flushStatus));
         s.add(new Scenario(
                 "show_variables_forms",
                 "SHOW [GLOBAL|SESSION] VARIABLES LIKE '%semi%' / LIKE one name / WHERE Variable_name LIKE",
@@ -258,6 +278,9 @@ final class ParityScenarios {
                 "SHOW VARIABLES LIKE 'rpl_semi_sync_master_enabled'");
         r.timed("commit while disabled", COMMIT);
         r.deltas("deltas after a commit while disabled", before);
+        r.rows(
+                "SHOW VARIABLES LIKE 'rpl_semi_sync_master_enabled', after that commit",
+                "SHOW VARIABLES LIKE 'rpl_semi_sync_master_enabled'");
         r.timed(
                 "SET GLOBAL rpl_semi_sync_master_enabled = ON",
                 r.admin(),
@@ -357,18 +380,157 @@ final class ParityScenarios {
         }
         r.state("state before");
         final Map<String, String> before = r.counters();
-        r.timed("KILL of another connection", c, "KILL " + victimId);
-        r.timed("SET @x = 1", c, "SET @x = 1");
-        r.timed("SET SESSION wait_timeout = 3600", c, "SET SESSION wait_timeout = 3600");
-        r.timed("SHOW TABLES", c, "SHOW TABLES");
-        r.timed("SELECT COUNT(*) FROM t", c, "SELECT COUNT(*) FROM app.t");
-        r.timed("USE app", c, "USE app");
-        r.timed("UPDATE that matches no row", c, "UPDATE app.t SET v = v + 1 WHERE id = -1");
-        r.timed("BEGIN; SELECT; COMMIT (empty transaction): BEGIN", c, "BEGIN");
-        r.timed("BEGIN; SELECT; COMMIT (empty transaction): SELECT", c, "SELECT 1");
-        r.timed("BEGIN; SELECT; COMMIT (empty transaction): COMMIT", c, "COMMIT");
+        r.timedWithDeltas("KILL of another connection", c, "KILL " + victimId);
+        r.timedWithDeltas("SET @x = 1", c, "SET @x = 1");
+        r.timedWithDeltas("SET SESSION wait_timeout = 3600", c, "SET SESSION wait_timeout = 3600");
+        r.timedWithDeltas("SHOW TABLES", c, "SHOW TABLES");
+        r.timedWithDeltas("SELECT COUNT(*) FROM t", c, "SELECT COUNT(*) FROM app.t");
+        r.timedWithDeltas("USE app", c, "USE app");
+        r.timedWithDeltas("UPDATE that matches no row", c, "UPDATE app.t SET v = v + 1 WHERE id = -1");
+        r.timedWithDeltas("BEGIN; SELECT; COMMIT (empty transaction): BEGIN", c, "BEGIN");
+        r.timedWithDeltas("BEGIN; SELECT; COMMIT (empty transaction): SELECT", c, "SELECT 1");
+        r.timedWithDeltas("BEGIN; SELECT; COMMIT (empty transaction): COMMIT", c, "COMMIT");
+        r.timedWithDeltas("BEGIN; INSERT; ROLLBACK: BEGIN", c, "BEGIN");
+        r.timedWithDeltas("BEGIN; INSERT; ROLLBACK: INSERT", c, "INSERT INTO app.t (v) VALUES (2)");
+        r.timedWithDeltas("BEGIN; INSERT; ROLLBACK: ROLLBACK", c, "ROLLBACK");
         r.state("state after");
         r.deltas("deltas", before);
+    }
+
+    private static void waitNoSlaveOffWhileWaiting(final ScenarioRun r) throws Exception {
+        stopBoth(r);
+        final Map<String, String> before = r.counters();
+        final ScenarioRun.Pending commit = r.start(COMMIT);
+        r.await("wait_sessions while the commit waits", "wait_sessions", "1", 3000);
+        final long set = System.nanoTime();
+        r.timed(
+                "SET GLOBAL rpl_semi_sync_master_wait_no_slave = OFF",
+                r.admin(),
+                "SET GLOBAL rpl_semi_sync_master_wait_no_slave = OFF");
+        commit.recordSince("the waiting commit, from the SET", set);
+        r.status("status after it");
+        r.deltas("deltas", before);
+        r.timed("next commit", COMMIT);
+        r.status("status after the next commit");
+        r.deltas("deltas after the next commit", before);
+    }
+
+    private static void disabledThenEnabledWithReplicas(final ScenarioRun r) throws Exception {
+        final Map<String, String> before = r.counters();
+        r.timed(
+                "SET GLOBAL rpl_semi_sync_master_enabled = OFF",
+                r.admin(),
+                "SET GLOBAL rpl_semi_sync_master_enabled = OFF");
+        r.state("state after OFF");
+        r.timed("commit while disabled", COMMIT);
+        r.deltas("deltas after a commit while disabled", before);
+        r.timed(
+                "SET GLOBAL rpl_semi_sync_master_enabled = ON",
+                r.admin(),
+                "SET GLOBAL rpl_semi_sync_master_enabled = ON");
+        r.state("state after ON");
+        r.timed("commit after ON", COMMIT);
+        r.await("status after that commit (settled up to 2 s)", "status", "ON", 2000);
+        r.timed("second commit after ON", COMMIT);
+        r.state("state at the end");
+        r.deltas("deltas at the end", before);
+    }
+
+    private static void setErrors(final ScenarioRun r) throws Exception {
+        final Connection c = r.client();
+        for (String sql : List.of(
+                "SET GLOBAL rpl_semi_sync_master_timeout = 'soon'",
+                "SET GLOBAL rpl_semi_sync_master_enabled = 'maybe'",
+                "SET GLOBAL rpl_semi_sync_master_wait_no_slave = 2",
+                "SET GLOBAL rpl_semi_sync_master_no_such = 1",
+                "SET SESSION rpl_semi_sync_master_timeout = 5",
+                "SET rpl_semi_sync_master_timeout = 5",
+                "SET @@session.rpl_semi_sync_master_enabled = OFF",
+                "SET GLOBAL rpl_semi_sync_master_wait_point = SOMETIME")) {
+            r.outcome(sql, c, sql);
+        }
+        r.rows(
+                "after the refused SETs: SHOW VARIABLES LIKE 'rpl_semi_sync_master_%'",
+                "SHOW VARIABLES LIKE 'rpl_semi_sync_master_%'");
+        r.outcome(
+                "SET @@global.rpl_semi_sync_master_timeout = 1600",
+                c,
+                "SET @@global.rpl_semi_sync_master_timeout = 1600");
+        r.rows("SELECT @@global.rpl_semi_sync_master_timeout after it", "SELECT @@global.rpl_semi_sync_master_timeout");
+        r.outcome("SET GLOBAL rpl_semi_sync_master_timeout = -1", c, "SET GLOBAL rpl_semi_sync_master_timeout = -1");
+        r.rows("SELECT @@global.rpl_semi_sync_master_timeout after -1", "SELECT @@global.rpl_semi_sync_master_timeout");
+        r.outcome(
+                "SET GLOBAL rpl_semi_sync_master_timeout = DEFAULT",
+                c,
+                "SET GLOBAL rpl_semi_sync_master_timeout = DEFAULT");
+        r.rows(
+                "SELECT @@global.rpl_semi_sync_master_timeout after DEFAULT",
+                "SELECT @@global.rpl_semi_sync_master_timeout");
+        r.outcome("SET GLOBAL rpl_semi_sync_master_enabled = 1", c, "SET GLOBAL rpl_semi_sync_master_enabled = 1");
+        r.outcome(
+                "SET GLOBAL rpl_semi_sync_master_timeout = " + r.timeoutMillis(),
+                c,
+                "SET GLOBAL rpl_semi_sync_master_timeout = " + r.timeoutMillis());
+        final Connection plain = r.newMariadb("plain", "plain_pass");
+        r.outcome(
+                "as an account without SUPER: SET GLOBAL rpl_semi_sync_master_timeout = 5",
+                plain,
+                "SET GLOBAL rpl_semi_sync_master_timeout = 5");
+        r.outcome(
+                "as an account without SUPER: SET GLOBAL rpl_semi_sync_master_enabled = OFF",
+                plain,
+                "SET GLOBAL rpl_semi_sync_master_enabled = OFF");
+        r.observations()
+                .put(
+                        "as an account without SUPER: SHOW VARIABLES LIKE 'rpl_semi_sync_master_timeout'",
+                        r.rowsOf(
+                                plain,
+                                "SHOW VARIABLES LIKE 'rpl_semi_sync_master_timeout'",
+                                UnaryOperator.identity(),
+                                false));
+        r.observations()
+                .put(
+                        "as an account without SUPER: SHOW STATUS LIKE 'Rpl_semi_sync_master_status'",
+                        r.rowsOf(
+                                plain,
+                                "SHOW STATUS LIKE 'Rpl_semi_sync_master_status'",
+                                UnaryOperator.identity(),
+                                false));
+        r.outcome(
+                "as an account without SUPER: INSERT (the session goes on)", plain, "INSERT INTO app.t (v) VALUES (5)");
+        r.state("state at the end");
+    }
+
+    private static void waitPoint(final ScenarioRun r) throws Exception {
+        final Connection c = r.client();
+        r.outcome(
+                "SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC",
+                c,
+                "SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC");
+        r.rows("SELECT @@global.rpl_semi_sync_master_wait_point", "SELECT @@global.rpl_semi_sync_master_wait_point");
+        final Map<String, String> before = r.counters();
+        r.timed("commit with AFTER_SYNC", COMMIT);
+        r.deltas("deltas", before);
+        r.outcome(
+                "SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_COMMIT",
+                c,
+                "SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_COMMIT");
+        r.rows(
+                "SHOW VARIABLES LIKE 'rpl_semi_sync_master_wait_point' after setting it back",
+                "SHOW VARIABLES LIKE 'rpl_semi_sync_master_wait_point'");
+    }
+
+    private static void flushStatus(final ScenarioRun r) throws Exception {
+        r.timed("commit", COMMIT);
+        r.outcome("FLUSH STATUS", r.client(), "FLUSH STATUS");
+        for (String name : List.of("yes_tx", "no_tx", "no_times", "request_ack", "status", "clients")) {
+            final String sql = "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_" + name + "'";
+            r.rows(sql + " after FLUSH STATUS", sql);
+        }
+        r.timed("commit after FLUSH STATUS", COMMIT);
+        r.rows(
+                "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_yes_tx' after a commit",
+                "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_yes_tx'");
     }
 
     private static void showForms(final ScenarioRun r, final String kind) throws Exception {
@@ -379,7 +541,10 @@ final class ParityScenarios {
                     "LIKE '%semi%'",
                     "LIKE 'rpl_semi_sync_master_status'",
                     "LIKE 'rpl_semi_sync_master_timeout'",
-                    "WHERE " + column + " LIKE 'rpl_semi%'")) {
+                    "WHERE " + column + " LIKE 'rpl_semi%'",
+                    "LIKE 'Rpl\\_semi\\_sync\\_master\\_clients'",
+                    "LIKE 'rpl_semi_sync_master_%'",
+                    "like 'RPL_SEMI_SYNC_MASTER_WAIT_SESSIONS'")) {
                 final String sql = "SHOW " + scope + kind + " " + filter;
                 r.rows(sql, sql, norm);
             }
@@ -454,7 +619,7 @@ final class ParityScenarios {
         final long t0 = System.nanoTime();
         r.endpoint().master().stop();
         r.observations().put("master shutdown duration", r.durationClass((System.nanoTime() - t0) / 1_000_000));
-        commit.record("the waiting commit");
+        commit.recordErrorClass("the waiting commit");
         r.endpoint().master().start();
         r.onReplica(1, "START SLAVE IO_THREAD");
         r.onReplica(2, "START SLAVE IO_THREAD");

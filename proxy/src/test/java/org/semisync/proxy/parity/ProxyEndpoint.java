@@ -42,6 +42,7 @@ final class ProxyEndpoint implements ParityEndpoint {
     static ProxyEndpoint start(final long timeoutMillis, final boolean relay) {
         final EmbeddedMariaDb master = EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
                 .name("parity-proxy-master")
+                .option("performance-schema", "ON")
                 .serverId(1)
                 .build()
                 .start();

@@ -25,15 +25,21 @@ import org.semisync.proxy.demo.Replicas;
  * recorded as classes relative to the baseline timeout, never as numbers.
  */
 final class ScenarioRun implements AutoCloseable {
-    /** Counters whose deltas are compared exactly. */
+    /**
+     * Counters whose deltas are compared exactly. {@code request_ack} counts binlogged transactions while the status
+     * is ON (the plugin increments it in {@code write_tranx_in_binlog}), so it is deterministic too. Not compared:
+     * {@code tx_waits} (the plugin counts a wait only if the ACK had not arrived before the committing thread
+     * started waiting: a race between the replica and the client thread) and the time counters.
+     */
     static final List<String> EXACT_DELTAS =
-            List.of("yes_tx", "no_tx", "no_times", "tx_waits", "wait_pos_backtraverse", "timefunc_failures");
+            List.of("yes_tx", "no_tx", "no_times", "request_ack", "wait_pos_backtraverse", "timefunc_failures");
 
     /**
-     * Counters compared as "changed or not": how many ACKs were requested/received and how many advanced a watermark
-     * depends on which of the two replicas answered first, natively too.
+     * Counters compared as "changed or not": how many ACKs were received and how many events were sent with the
+     * sync flag depend on which of the two replicas answered first (the plugin asks a replica only for events past
+     * the best reply so far), natively too.
      */
-    static final List<String> CHANGED_DELTAS = List.of("request_ack", "get_ack", "net_waits");
+    static final List<String> CHANGED_DELTAS = List.of("get_ack", "net_waits");
 
     private static final String STATUS_PREFIX = "rpl_semi_sync_master_";
 
@@ -89,6 +95,11 @@ final class ScenarioRun implements AutoCloseable {
         return track(endpoint.mariadb());
     }
 
+    /** A new MariaDB Connector/J connection to the endpoint as {@code user}, closed with the run. */
+    Connection newMariadb(final String user, final String password) throws SQLException {
+        return track(endpoint.mariadb(user, password));
+    }
+
     /** A new MySQL Connector/J connection to the endpoint (no session tracking), closed with the run. */
     Connection newMysql() throws SQLException {
         return track(endpoint.mysql());
@@ -117,6 +128,14 @@ final class ScenarioRun implements AutoCloseable {
     void timed(final String name, final Connection c, final String sql) {
         final Outcome o = run(c, sql);
         observations.put(name, durationClass(o.millis) + " " + o.result);
+        observations.note(name, o.millis + " ms");
+    }
+
+    /** As {@link #timed(String, Connection, String)}, then records the counter deltas of that statement alone. */
+    void timedWithDeltas(final String name, final Connection c, final String sql) throws SQLException {
+        final Map<String, String> before = counters();
+        timed(name, c, sql);
+        deltas(name + " -> deltas", before);
     }
 
     /** Runs {@code sql} on {@code c} and records its outcome only (OK / ERR code). */
@@ -164,6 +183,22 @@ final class ScenarioRun implements AutoCloseable {
         void record(final String name) {
             final Outcome o = await();
             observations.put(name, o == null ? "NOT RETURNED" : durationClass(o.millis) + " " + o.result);
+            note(name, o);
+        }
+
+        /**
+         * Waits for it and records its duration class and, for an error, only the SQLSTATE class (e.g. {@code 08},
+         * connection exception): what a client can tell apart when its server went away.
+         */
+        void recordErrorClass(final String name) {
+            final Outcome o = await();
+            if (o == null) {
+                observations.put(name, "NOT RETURNED");
+                return;
+            }
+            final String r = o.result.startsWith("ERR") ? "ERR SQLSTATE class " + o.stateClass : o.result;
+            observations.put(name, durationClass(o.millis) + " " + r);
+            note(name, o);
         }
 
         /** Waits for it and records the class of the time from {@code sinceNanos} (e.g. a SET) to its return. */
@@ -175,6 +210,11 @@ final class ScenarioRun implements AutoCloseable {
                             ? "NOT RETURNED"
                             : durationClass(TimeUnit.NANOSECONDS.toMillis(startedNanos + o.nanos - sinceNanos)) + " "
                                     + o.result);
+            if (o != null) {
+                observations.note(
+                        name,
+                        TimeUnit.NANOSECONDS.toMillis(startedNanos + o.nanos - sinceNanos) + " ms since; " + o.result);
+            }
         }
 
         /** Records whether it returned before {@code 0.8 × timeout} after its start: {@code yes}/{@code no}. */
@@ -186,6 +226,13 @@ final class ScenarioRun implements AutoCloseable {
                             ? "NOT RETURNED"
                             : (o.millis < timeoutMillis * 8 / 10 ? "released before the timeout" : "not before it")
                                     + " " + o.result);
+            note(name, o);
+        }
+
+        private void note(final String name, final Outcome o) {
+            if (o != null) {
+                observations.note(name, o.millis + " ms; " + o.result);
+            }
         }
 
         private Outcome await() {
@@ -203,11 +250,12 @@ final class ScenarioRun implements AutoCloseable {
     }
 
     /** Duration and result of one statement: {@code OK}, {@code OK rows=n}, {@code OK count=n} or {@code ERR n}. */
-    record Outcome(long nanos, long millis, String result) {}
+    record Outcome(long nanos, long millis, String result, String stateClass) {}
 
     static Outcome run(final Connection c, final String sql) {
         final long t0 = System.nanoTime();
         String result;
+        String stateClass = "";
         try (Statement s = c.createStatement()) {
             if (s.execute(sql)) {
                 int n = 0;
@@ -222,9 +270,12 @@ final class ScenarioRun implements AutoCloseable {
             }
         } catch (SQLException e) {
             result = "ERR " + e.getErrorCode() + " (" + sqlStateClass(e) + ")";
+            stateClass = e.getSQLState() == null || e.getSQLState().length() < 2
+                    ? "none"
+                    : e.getSQLState().substring(0, 2);
         }
         final long nanos = System.nanoTime() - t0;
-        return new Outcome(nanos, TimeUnit.NANOSECONDS.toMillis(nanos), result);
+        return new Outcome(nanos, TimeUnit.NANOSECONDS.toMillis(nanos), result, stateClass);
     }
 
     private static String sqlStateClass(final SQLException e) {
@@ -435,7 +486,7 @@ final class ScenarioRun implements AutoCloseable {
     /**
      * Brings the endpoint to the baseline: every replica running (SIGCONT, START SLAVE), connected as a semi-sync
      * client and caught up; the variables at the baseline (enabled ON, the timeout, wait_no_slave ON, trace level
-     * 32); status ON (a pulse commit lets a caught-up replica's ACK switch it back on); nobody waiting. Records what
+     * 32, wait point AFTER_COMMIT); status ON (a pulse commit lets a caught-up replica's ACK switch it back on); nobody waiting. Records what
      * it reached as {@code baseline}, so a side that cannot reach it shows in the diff instead of hanging the suite.
      */
     void baseline() throws SQLException, InterruptedException {
@@ -450,7 +501,8 @@ final class ScenarioRun implements AutoCloseable {
                 "SET GLOBAL rpl_semi_sync_master_enabled = ON",
                 "SET GLOBAL rpl_semi_sync_master_timeout = " + timeoutMillis,
                 "SET GLOBAL rpl_semi_sync_master_wait_no_slave = ON",
-                "SET GLOBAL rpl_semi_sync_master_trace_level = 32")) {
+                "SET GLOBAL rpl_semi_sync_master_trace_level = 32",
+                "SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_COMMIT")) {
             run(admin(), set);
         }
         for (EmbeddedMariaDb r : endpoint.replicas()) {
