@@ -3,9 +3,7 @@ package org.semisync.proxy.parity;
 import java.util.List;
 import java.util.Set;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
-import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.demo.Replicas;
-import org.semisync.proxy.testing.SemiSyncTopology;
 
 /**
  * Side A: an 11.4.5 master with its built-in semi-sync master on ({@code rpl_semi_sync_master_enabled=ON}, the
@@ -21,16 +19,9 @@ final class NativeEndpoint implements ParityEndpoint {
     }
 
     static NativeEndpoint start(final long timeoutMillis) {
-        final EmbeddedMariaDb master = EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
-                .name("parity-plugin-master")
-                .option("performance-schema", "ON")
-                .serverId(1)
-                .option("rpl-semi-sync-master-enabled", "ON")
-                .option("rpl-semi-sync-master-timeout", Long.toString(timeoutMillis))
-                .build()
-                .start();
-        final EmbeddedMariaDb r1 = SemiSyncTopology.semiSyncReplica("parity-plugin-replica1", 2);
-        final EmbeddedMariaDb r2 = SemiSyncTopology.semiSyncReplica("parity-plugin-replica2", 3);
+        final EmbeddedMariaDb master = Servers.master("parity-plugin-master", true, timeoutMillis);
+        final EmbeddedMariaDb r1 = Servers.replica("parity-plugin-replica1", 2);
+        final EmbeddedMariaDb r2 = Servers.replica("parity-plugin-replica2", 3);
         final List<EmbeddedMariaDb> replicas = List.of(r1, r2);
         final String start = master.queryString("SELECT @@gtid_binlog_pos");
         for (EmbeddedMariaDb r : replicas) {

@@ -36,8 +36,13 @@ interface ParityEndpoint extends AutoCloseable {
      */
     void afterMasterRestart();
 
-    /** Whether SIGSTOP/SIGCONT or a master restart left something to repair; called before each baseline. */
-    default void repair() {}
+    /**
+     * How long the baseline waits for both replicas to show as semi-sync clients. Only the plain relay (control run)
+     * shortens it: with the master's plugin off nothing ever counts them, and every scenario would wait in vain.
+     */
+    default long baselineWaitMillis() {
+        return 20_000;
+    }
 
     /** A MariaDB Connector/J connection to the endpoint, database {@code app}, as {@code app}. */
     default Connection mariadb() throws SQLException {

@@ -4,10 +4,8 @@ import java.util.List;
 import java.util.Set;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
-import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.demo.Replicas;
 import org.semisync.proxy.testing.ProxyUnderTest;
-import org.semisync.proxy.testing.SemiSyncTopology;
 
 /**
  * Side B: an 11.4.5 master with its semi-sync plugin off, the in-process proxy in front of it
@@ -40,14 +38,9 @@ final class ProxyEndpoint implements ParityEndpoint {
     }
 
     static ProxyEndpoint start(final long timeoutMillis, final boolean relay) {
-        final EmbeddedMariaDb master = EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
-                .name("parity-proxy-master")
-                .option("performance-schema", "ON")
-                .serverId(1)
-                .build()
-                .start();
-        final EmbeddedMariaDb r1 = SemiSyncTopology.semiSyncReplica("parity-proxy-replica1", 2);
-        final EmbeddedMariaDb r2 = SemiSyncTopology.semiSyncReplica("parity-proxy-replica2", 3);
+        final EmbeddedMariaDb master = Servers.master("parity-proxy-master", false, timeoutMillis);
+        final EmbeddedMariaDb r1 = Servers.replica("parity-proxy-replica1", 2);
+        final EmbeddedMariaDb r2 = Servers.replica("parity-proxy-replica2", 3);
         final ProxyEndpoint ep = new ProxyEndpoint(master, List.of(r1, r2), timeoutMillis, relay);
         ep.startProxy(ep.master.queryString("SELECT @@gtid_binlog_pos"));
         return ep;
@@ -85,6 +78,11 @@ final class ProxyEndpoint implements ParityEndpoint {
     @Override
     public List<EmbeddedMariaDb> replicas() {
         return replicas;
+    }
+
+    @Override
+    public long baselineWaitMillis() {
+        return relay ? 3000 : ParityEndpoint.super.baselineWaitMillis();
     }
 
     @Override
