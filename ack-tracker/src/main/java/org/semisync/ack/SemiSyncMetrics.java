@@ -32,7 +32,27 @@ public final class SemiSyncMetrics implements MeterBinder, ReleaseObserver {
         counter(meters, "semisync.master.no_tx", "commits released without acknowledgement", SemiSyncStatus::noTx);
         counter(meters, "semisync.master.no_times", "times semi-sync switched OFF", SemiSyncStatus::noTimes);
         counter(meters, "semisync.master.get_ack", "ACK packets received", SemiSyncStatus::getAck);
-        counter(meters, "semisync.master.request_ack", "commits that waited for an ACK", SemiSyncStatus::requestAck);
+        counter(
+                meters,
+                "semisync.master.request_ack",
+                "transactions written while semi-sync was ON",
+                SemiSyncStatus::requestAck);
+        counter(
+                meters,
+                "semisync.master.net_waits",
+                "events sent to replicas asking for an ACK",
+                SemiSyncStatus::netWaits);
+        counter(
+                meters,
+                "semisync.reads.held",
+                "responses held in AFTER_SYNC until acknowledged or released",
+                SemiSyncStatus::readWaits);
+        gauge(meters, "semisync.reads.waiting", "responses held in AFTER_SYNC now", SemiSyncStatus::readsWaiting);
+        gauge(
+                meters,
+                "semisync.master.wait_point.after_sync",
+                "1 when rpl_semi_sync_master_wait_point is AFTER_SYNC",
+                s -> s.settings().waitPoint() == WaitPoint.AFTER_SYNC ? 1 : 0);
         counter(
                 meters,
                 "semisync.master.wait_pos_backtraverse",

@@ -43,9 +43,12 @@ public final class BinlogTail implements AutoCloseable {
         client.setEventDeserializer(RawEventDeserializers.create());
         // Without ANNOTATE_ROWS a MariaDB master leaves holes, and 11.4 gives no end_log_pos to bridge them.
         client.setUseSendAnnotateRowsEvent(true);
+        // A restarted master must be tailed again within seconds: until then no commit can be matched to its end
+        // position and every held commit times out. The keep-alive thread checks every 3 s; a heartbeat each second
+        // keeps an idle but healthy link from looking lost.
         client.setKeepAlive(true);
-        client.setHeartbeatInterval(TimeUnit.SECONDS.toMillis(5));
-        client.setKeepAliveInterval(TimeUnit.SECONDS.toMillis(15));
+        client.setHeartbeatInterval(TimeUnit.SECONDS.toMillis(1));
+        client.setKeepAliveInterval(TimeUnit.SECONDS.toMillis(3));
         client.setThreadFactory(r -> {
             final Thread t = new Thread(r, "binlog-tail-" + host + ":" + port);
             t.setDaemon(true);

@@ -9,6 +9,7 @@ import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.ack.SemiSyncStatus;
+import org.semisync.ack.WaitPoint;
 import org.semisync.proxy.binlog.RelayHub;
 import org.semisync.proxy.client.FrontendServer;
 import org.semisync.proxy.client.SemiSyncServices;
@@ -167,10 +168,12 @@ final class DemoCommand implements Callable<Integer> {
             final SessionCounters counters) {
         final StringBuilder line = new StringBuilder(160);
         line.append(String.format(
-                "  status: semi-sync %s | %.0f commits/s | %d held now | ACK wait p50 %.2f ms p99 %.2f ms |",
+                "  status: semi-sync %s %s | %.0f commits/s | %d held now%s | ACK wait p50 %.2f ms p99 %.2f ms |",
                 s.on() ? "ON" : "OFF",
+                s.settings().waitPoint(),
                 commitsPerSecond,
                 s.waitSessions(),
+                s.settings().waitPoint() == WaitPoint.AFTER_SYNC ? ", " + s.readsWaiting() + " reads held" : "",
                 waits.p50Micros() / 1000.0,
                 waits.p99Micros() / 1000.0));
         line.append(' ').append(s.clients()).append(" replicas");

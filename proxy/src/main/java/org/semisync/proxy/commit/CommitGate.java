@@ -1,9 +1,7 @@
 package org.semisync.proxy.commit;
 
 import io.netty.channel.Channel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
@@ -11,10 +9,8 @@ import org.semisync.ack.Gtid;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.ack.SemiSyncStatus;
 import org.semisync.ack.WaitPoint;
-import org.semisync.proxy.protocol.Commands;
 import org.semisync.proxy.protocol.OkPacket;
 import org.semisync.proxy.protocol.Packet;
-import org.semisync.proxy.protocol.ServerStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,28 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class CommitGate {
     private static final Logger LOG = LoggerFactory.getLogger(CommitGate.class);
 
-    /** What the gate knows about a command when it is sent; used when its response ends (probe mode). */
-    /**
-     * @param mayWriteIfClosed whether it may commit when no transaction was open before it
-     * @param mayWriteIfOpen whether it may commit when a transaction was open (BEGIN, SET autocommit=1 commit it)
-     * @param single one statement (not a multi-statement text)
-     * @param beginsTransaction BEGIN / START TRANSACTION
-     * @param rowChange one INSERT/UPDATE/DELETE/REPLACE: in autocommit, zero affected rows means nothing was written
-     * @param mayShowData whether its answer could show a transaction (AFTER_SYNC holds it)
-     */
-    private record Command(
-            boolean mayWriteIfClosed,
-            boolean mayWriteIfOpen,
-            boolean single,
-            boolean beginsTransaction,
-            boolean rowChange,
-            boolean mayShowData) {}
-
-    private static final Command READ = new Command(false, false, true, false, false, true);
-    private static final Command SHOWS_NOTHING = new Command(false, false, true, false, false, false);
-    private static final Command MAY_WRITE = new Command(true, true, true, false, false, true);
-    private static final java.util.Set<String> ROW_CHANGES = java.util.Set.of("INSERT", "UPDATE", "DELETE", "REPLACE");
-
     /** A place in the outgoing queue that stays closed until the tracker releases the commit before it. */
     private static final class Barrier {
         boolean open;
@@ -71,14 +45,11 @@ public final class CommitGate {
     private final boolean gtidTracking;
 
     private final Channel client;
-    private final ResponseTracker<Command> responses;
+    private final ResponseTracker<CommandKind> responses;
     /** Packets (and barriers) waiting to go to the client, in order. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
-    /** IN_TRANS before the response now arriving (probe mode). */
-    private boolean transactionOpen;
-
-    private boolean responseWroteOk;
-    private long responseAffectedRows;
+    /** Position-probe mode: which responses ended a commit. */
+    private final ProbeCommits probeCommits = new ProbeCommits();
 
     /** Whether a response is being relayed (its first packet has been seen, its last not yet). */
     private boolean inResponse;
@@ -112,56 +83,16 @@ public final class CommitGate {
     /** A client packet on its way to the master. Does not take ownership. */
     public void onCommand(final Packet packet) {
         if (packet.sequenceId() != 0) {
-            responses.onCommand(packet, READ);
+            responses.onCommand(packet, CommandKind.READ);
             return;
         }
         if (probing()) {
-            responses.onCommand(packet, classify(packet));
+            responses.onCommand(packet, CommandKind.classify(packet));
         } else if (probes != null && afterSync(tracker.status())) {
-            responses.onCommand(packet, classifyRead(packet));
+            responses.onCommand(packet, CommandKind.classifyRead(packet));
         } else {
-            responses.onCommand(packet, READ);
+            responses.onCommand(packet, CommandKind.READ);
         }
-    }
-
-    private static Command classify(final Packet packet) {
-        return switch (packet.firstByte()) {
-            case Commands.COM_QUERY -> {
-                // whether a transaction is open is known only when the previous response has ended (pipelining)
-                final List<String> statements = SqlText.split(queryText(packet));
-                final boolean mayShow = ReadClassifier.mayShowData(statements);
-                if (!WriteClassifier.mayWrite(statements, true)) {
-                    yield mayShow ? READ : SHOWS_NOTHING;
-                }
-                final String first = SqlText.firstWord(statements.get(0));
-                final boolean single = statements.size() == 1;
-                yield new Command(
-                        WriteClassifier.mayWrite(statements, false),
-                        true,
-                        single,
-                        first.equals("BEGIN") || first.equals("START"),
-                        single && ROW_CHANGES.contains(first),
-                        mayShow);
-            }
-            // the statement text is not at hand; a prepared SELECT answers with a result set and is not held
-            case Commands.COM_STMT_EXECUTE, Commands.COM_STMT_BULK_EXECUTE -> MAY_WRITE;
-            default -> classifyRead(packet);
-        };
-    }
-
-    /** Only whether the answer could show data (GTID-tracked sessions in AFTER_SYNC). */
-    private static Command classifyRead(final Packet packet) {
-        return switch (packet.firstByte()) {
-            case Commands.COM_QUERY ->
-                ReadClassifier.mayShowData(SqlText.split(queryText(packet))) ? READ : SHOWS_NOTHING;
-            case Commands.COM_STMT_EXECUTE, Commands.COM_STMT_BULK_EXECUTE, Commands.COM_STMT_FETCH -> READ;
-            default -> SHOWS_NOTHING; // ping, prepare (metadata), init db, set option, …
-        };
-    }
-
-    private static String queryText(final Packet packet) {
-        final io.netty.buffer.ByteBuf p = packet.payload();
-        return p.toString(p.readerIndex() + 1, p.readableBytes() - 1, StandardCharsets.UTF_8);
     }
 
     private static boolean afterSync(final SemiSyncStatus status) {
@@ -177,7 +108,7 @@ public final class CommitGate {
      */
     public boolean onResponse(final Packet packet) {
         final boolean starts = !inResponse && !responses.idle();
-        final Command command = starts ? responses.dueTag() : null;
+        final CommandKind command = starts ? responses.dueTag() : null;
         final OkPacket ok = responses.onResponse(packet);
         inResponse = (starts || inResponse) && !responses.responseEnded();
         final Barrier read = command != null && command.mayShowData() ? readBarrier() : null;
@@ -227,34 +158,9 @@ public final class CommitGate {
 
     private Barrier probeBarrier(final OkPacket ok) {
         if (ok != null) {
-            responseWroteOk = true;
-            responseAffectedRows += ok.affectedRows();
+            probeCommits.onOk(ok);
         }
-        if (!responses.responseEnded()) {
-            return null;
-        }
-        final Command command = responses.endedTag();
-        final boolean openBefore = transactionOpen;
-        final boolean openAfter = (responses.status() & ServerStatus.IN_TRANS) != 0;
-        transactionOpen = openAfter;
-        final boolean wroteOk = responseWroteOk;
-        final long affectedRows = responseAffectedRows;
-        responseWroteOk = false;
-        responseAffectedRows = 0;
-        final boolean mayWrite =
-                command != null && (openBefore ? command.mayWriteIfOpen() : command.mayWriteIfClosed());
-        if (!mayWrite || !wroteOk) {
-            return null;
-        }
-        if (command.single() && (command.beginsTransaction() ? !openBefore : openAfter)) {
-            // one statement that leaves a transaction open committed nothing, except BEGIN, which commits the
-            // transaction that was open before it
-            return null;
-        }
-        if (command.rowChange() && affectedRows == 0 && !openBefore) {
-            // an autocommit row change that changed no row wrote no row event: nothing to hold or count, as the
-            // plugin counts only what reached the binlog (with binlog_format=STATEMENT the master does log it, but
-            // the replicas lose nothing without it)
+        if (!responses.responseEnded() || !probeCommits.ended(responses.endedTag(), responses.status())) {
             return null;
         }
         final Barrier barrier = new Barrier();

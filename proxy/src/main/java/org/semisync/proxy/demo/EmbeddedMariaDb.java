@@ -117,7 +117,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                     .directory(distribution.home().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(baseDir.resolve("stdout.log").toFile());
-            pb.environment().put("LD_LIBRARY_PATH", distribution.resolve("libs").toString());
+            serverEnvironment(pb);
             final long started = System.nanoTime();
             process = pb.start();
             OrphanReaper.register(process.pid(), dataDir);
@@ -147,6 +147,17 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 "--user=" + System.getProperty("user.name"));
     }
 
+    /**
+     * The bundled libraries, and a temporary directory of this server's own: with the shared /tmp, a server
+     * installing at the same moment elsewhere on the machine removed the bootstrap's {@code #sql-temptable} files
+     * and failed it (seen with parallel test runs).
+     */
+    private void serverEnvironment(final ProcessBuilder pb) throws IOException {
+        pb.environment().put("LD_LIBRARY_PATH", distribution.resolve("libs").toString());
+        final Path tmp = Files.createDirectories(baseDir.resolve("tmp"));
+        pb.environment().put("TMPDIR", tmp.toString());
+    }
+
     private void install() throws IOException {
         Files.createDirectories(dataDir);
         final List<String> command = new ArrayList<>();
@@ -157,7 +168,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 .directory(distribution.home().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(baseDir.resolve("install.log").toFile());
-        pb.environment().put("LD_LIBRARY_PATH", distribution.resolve("libs").toString());
+        serverEnvironment(pb);
         final Process install = pb.start();
         try {
             if (!install.waitFor(5, TimeUnit.MINUTES)) {

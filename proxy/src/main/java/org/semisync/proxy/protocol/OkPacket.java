@@ -93,6 +93,11 @@ public final class OkPacket {
         return gtid;
     }
 
+    /** Warnings the statement raised. */
+    public int warnings() {
+        return warnings;
+    }
+
     /** Rows the statement changed (or matched, for a client that asked for CLIENT_FOUND_ROWS). */
     public long affectedRows() {
         return affectedRows;
