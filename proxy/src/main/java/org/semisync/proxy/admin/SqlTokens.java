@@ -3,6 +3,7 @@ package org.semisync.proxy.admin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.semisync.proxy.commit.SqlText;
 
 /**
  * The tokens of a SQL text, enough to find statements, keywords, names and system variables without parsing: quoted
@@ -68,10 +69,10 @@ final class SqlTokens {
                 i = end < 0 ? n : end + 2;
                 kind = executable ? Kind.EXECUTABLE_COMMENT : Kind.SPACE;
             } else if (c == '\'' || c == '"') {
-                i = skipQuoted(sql, i, c);
+                i = SqlText.skipQuoted(sql, i, c);
                 kind = Kind.STRING;
             } else if (c == '`') {
-                i = skipQuoted(sql, i, c);
+                i = SqlText.skipQuoted(sql, i, c);
                 kind = Kind.QUOTED_IDENTIFIER;
             } else if (c == '@' && i + 1 < n && sql.charAt(i + 1) == '@') {
                 i += 2;
@@ -181,24 +182,5 @@ final class SqlTokens {
         return i + 1 < s.length()
                 && s.charAt(i + 1) == '-'
                 && (i + 2 == s.length() || Character.isWhitespace(s.charAt(i + 2)) || s.charAt(i + 2) < ' ');
-    }
-
-    private static int skipQuoted(final String s, final int open, final char quote) {
-        int i = open + 1;
-        while (i < s.length()) {
-            final char c = s.charAt(i);
-            if (c == '\\' && quote != '`') {
-                i += 2;
-            } else if (c == quote) {
-                if (i + 1 < s.length() && s.charAt(i + 1) == quote) {
-                    i += 2; // a doubled quote is an escaped quote
-                } else {
-                    return i + 1;
-                }
-            } else {
-                i++;
-            }
-        }
-        return s.length();
     }
 }

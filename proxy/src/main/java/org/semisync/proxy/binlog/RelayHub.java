@@ -79,8 +79,8 @@ public final class RelayHub implements AutoCloseable {
      * @param gtidMode whether the replica's dump was asked for by GTID state
      */
     public long joinAt(final String file, final long position, final boolean gtidMode) {
-        if (tail.failure() != null) {
-            return -1;
+        if (!tail.streaming()) {
+            return -1; // stopped, or reconnecting to a restarted master: the ring would not move on
         }
         final long published = ring.published();
         if (published < 0) {

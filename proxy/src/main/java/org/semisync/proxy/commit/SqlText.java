@@ -128,7 +128,11 @@ public final class SqlText {
         return end < 0 ? s.length() : end + 1;
     }
 
-    private static int skipQuoted(final String s, final int open, final char quote) {
+    /**
+     * The index after the quoted string, name or identifier opening at {@code open} ({@code '}, {@code "} or
+     * {@code `}): doubled quotes and, outside backquotes, backslashes escape.
+     */
+    public static int skipQuoted(final String s, final int open, final char quote) {
         int i = open + 1;
         while (i < s.length()) {
             final char c = s.charAt(i);

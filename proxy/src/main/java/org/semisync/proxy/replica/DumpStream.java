@@ -39,6 +39,8 @@ public final class DumpStream {
     private boolean formatSeen;
     /** Whether this stream tells the tracker where transactions end (not needed when the shared tail does). */
     private boolean reportCommits = true;
+    /** The event being followed comes from the shared ring (its commit is the tail's to report). */
+    private boolean ringEvent;
 
     private final AckTracker tracker;
     private final ByteBufAllocator alloc;
@@ -79,7 +81,11 @@ public final class DumpStream {
         this.position = position;
     }
 
-    /** The shared tail reports every transaction's end to the tracker: this stream need not repeat it. */
+    /**
+     * The shared tail reports the end of every transaction it puts in the ring: events this stream takes from the
+     * ring need not be reported again. Events relayed from the master's own dump still are: after a master restart
+     * the replicas may be back before the tail, and their commits must not wait for it.
+     */
     public void commitsReportedByTail() {
         reportCommits = false;
     }
@@ -120,6 +126,15 @@ public final class DumpStream {
 
     /** One event of the shared ring, as the master wrote it, framed like a relayed one. */
     public List<Packet> fromRing(final RawEvent event) {
+        ringEvent = true;
+        try {
+            return framedFromRing(event);
+        } finally {
+            ringEvent = false;
+        }
+    }
+
+    private List<Packet> framedFromRing(final RawEvent event) {
         if (!semiSync) {
             return event(eventPacket(event.bytes()));
         }
@@ -312,7 +327,7 @@ public final class DumpStream {
             quietEnd = null;
         }
         if (ends) {
-            if (reportCommits) {
+            if (reportCommits || !ringEvent) {
                 tracker.transactionCommitted(gtid, new BinlogPosition(file, position));
             }
             gtid = null;

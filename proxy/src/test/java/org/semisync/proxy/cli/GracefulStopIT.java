@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,6 +20,7 @@ import org.semisync.proxy.demo.EmbeddedMariaDb;
 import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.demo.Replicas;
 import org.semisync.proxy.testing.GateCluster;
+import org.semisync.proxy.testing.ProxyJar;
 import org.semisync.proxy.testing.SemiSyncTopology;
 import org.semisync.proxy.testing.SharedServers;
 
@@ -37,21 +37,7 @@ class GracefulStopIT {
         final EmbeddedMariaDb master = SharedServers.master(MariaDbVersion.V11_4_5);
         final String db = SharedServers.freshDatabase(master);
         master.execute("CREATE TABLE " + db + ".t (id INT PRIMARY KEY)");
-        final Process proxy = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar",
-                        Path.of("target", "semisync-proxy.jar").toString(),
-                        "run",
-                        "--master",
-                        "127.0.0.1:" + master.port(),
-                        "--listen",
-                        "127.0.0.1:0",
-                        "--replication-user",
-                        EmbeddedMariaDb.REPL_USER,
-                        "--replication-password",
-                        EmbeddedMariaDb.REPL_PASSWORD,
-                        "--timeout",
-                        Long.toString(TIMEOUT_MILLIS))
+        final Process proxy = ProxyJar.run(master, "--timeout", Long.toString(TIMEOUT_MILLIS))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         try (EmbeddedMariaDb replica = SemiSyncTopology.semiSyncReplica("graceful-replica", 71);

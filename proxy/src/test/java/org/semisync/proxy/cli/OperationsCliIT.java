@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
 import org.semisync.proxy.demo.MariaDbVersion;
+import org.semisync.proxy.testing.ProxyJar;
 import org.semisync.proxy.testing.SharedServers;
 
 /**
@@ -39,22 +40,7 @@ class OperationsCliIT {
             metricsPort = s.getLocalPort();
         }
         final Path stderr = dir.resolve("stderr.log");
-        final Process proxy = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar",
-                        Path.of("target", "semisync-proxy.jar").toString(),
-                        "--master",
-                        "127.0.0.1:" + master.port(),
-                        "--listen",
-                        "127.0.0.1:0",
-                        "--replication-user",
-                        EmbeddedMariaDb.REPL_USER,
-                        "--replication-password",
-                        EmbeddedMariaDb.REPL_PASSWORD,
-                        "--server-id",
-                        "4000000077",
-                        "--metrics",
-                        "127.0.0.1:" + metricsPort)
+        final Process proxy = ProxyJar.run(master, "--server-id", "4000000077", "--metrics", "127.0.0.1:" + metricsPort)
                 .redirectError(stderr.toFile())
                 .start();
         try (BufferedReader out =

@@ -1,0 +1,33 @@
+package org.semisync.proxy.testing;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.semisync.proxy.demo.EmbeddedMariaDb;
+
+/** The fat jar as a user runs it ({@code java -jar target/semisync-proxy.jar run …}), for the CLI tests. */
+public final class ProxyJar {
+    private ProxyJar() {}
+
+    /**
+     * {@code run} in front of {@code master} on a free port, with the replication account (binlog tail, position
+     * probes), and {@code extra} options.
+     */
+    public static ProcessBuilder run(final EmbeddedMariaDb master, final String... extra) {
+        final List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                Path.of("target", "semisync-proxy.jar").toString(),
+                "run",
+                "--master",
+                "127.0.0.1:" + master.port(),
+                "--listen",
+                "127.0.0.1:0",
+                "--replication-user",
+                EmbeddedMariaDb.REPL_USER,
+                "--replication-password",
+                EmbeddedMariaDb.REPL_PASSWORD));
+        command.addAll(List.of(extra));
+        return new ProcessBuilder(command);
+    }
+}
