@@ -191,7 +191,9 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("server exited with " + process.exitValue() + ": " + tail(errorLog));
+                // a server that fails before opening its error log says why on its standard output
+                throw new IOException("server exited with " + process.exitValue() + ": " + tail(errorLog) + "\n"
+                        + tail(baseDir.resolve("stdout.log")));
             }
             try (Connection c = DriverManager.getConnection(jdbcUrl("") + "?connectTimeout=1000", ROOT_USER, "")) {
                 c.createStatement().execute("SELECT 1");
