@@ -24,7 +24,7 @@ class BinlogRingTest {
     @Test
     void reportsTransactionEndsAndWakesReaders() throws InterruptedException {
         final Semaphore wakeUps = new Semaphore(0);
-        try (BinlogRing ring = new BinlogRing(8, events, Executors.defaultThreadFactory())) {
+        try (BinlogRing ring = new BinlogRing(8, Long.MAX_VALUE, events, Executors.defaultThreadFactory())) {
             ring.addReader(wakeUps::release);
             ring.publish(event(4, 30, "0-1-1", false));
             ring.publish(event(34, 31, "0-1-1", true));
@@ -41,7 +41,7 @@ class BinlogRingTest {
 
     @Test
     void anEmptyRingHoldsNoPosition() {
-        try (BinlogRing ring = new BinlogRing(4, events, Executors.defaultThreadFactory())) {
+        try (BinlogRing ring = new BinlogRing(4, Long.MAX_VALUE, events, Executors.defaultThreadFactory())) {
             assertThat(ring.find("bin.000001", 4)).isEqualTo(-1);
         }
     }
@@ -49,7 +49,7 @@ class BinlogRingTest {
     /** Readers never gate the producer: an unread ring wraps and old sequences read as overwritten. */
     @Test
     void aReaderThatFallsARingBehindSeesItsSlotOverwritten() {
-        try (BinlogRing ring = new BinlogRing(4, events, Executors.defaultThreadFactory())) {
+        try (BinlogRing ring = new BinlogRing(4, Long.MAX_VALUE, events, Executors.defaultThreadFactory())) {
             for (int i = 0; i < 10; i++) {
                 ring.publish(event(4 + 20L * i, 20, null, true));
             }
@@ -63,5 +63,54 @@ class BinlogRingTest {
             assertThat(ring.find("bin.000001", 130)).as("inside an event").isEqualTo(-1);
         }
         assertThat(ends).hasSize(10);
+    }
+
+    /** The budget is in bytes: old events leave once the newer ones fill it, the newest always stays. */
+    @Test
+    void holdsAtMostItsBytesAndAlwaysTheNewestEvent() throws InterruptedException {
+        final Semaphore wakeUps = new Semaphore(0);
+        try (BinlogRing ring = new BinlogRing(64, 100, events, Executors.defaultThreadFactory())) {
+            ring.addReader(wakeUps::release);
+            for (int i = 0; i < 10; i++) {
+                publishHandled(ring, event(4 + 20L * i, 20, null, true));
+            }
+            assertThat(ring.published()).isEqualTo(9);
+            assertThat(ring.oldest()).as("five events of 20 bytes fill 100").isEqualTo(5);
+            assertThat(ring.read(4)).isNull();
+            assertThat(ring.read(5).startPosition()).isEqualTo(104);
+            assertThat(ring.find("bin.000001", 84)).as("dropped").isEqualTo(-1);
+            assertThat(ring.find("bin.000001", 104)).isEqualTo(5);
+            ring.publish(event(204, 500, null, true));
+            assertThat(ring.oldest())
+                    .as("an event larger than the ring is held alone")
+                    .isEqualTo(10);
+            assertThat(ring.read(10).bytes()).hasSize(500);
+            ring.publish(event(704, 20, null, true));
+            assertThat(ring.oldest()).isEqualTo(11);
+            assertThat(ring.find("bin.000001", 704)).isEqualTo(11);
+            assertThat(ring.find("bin.000001", 724)).as("past the newest").isEqualTo(-1);
+        }
+    }
+
+    /**
+     * Publishes after the ring handlers are done with everything before (events they have not seen are never dropped,
+     * so a test that counts what was dropped waits for them).
+     */
+    private static void publishHandled(final BinlogRing ring, final RawEvent event) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (ring.handled() < ring.published()) {
+            assertThat(System.nanoTime()).as("ring handlers done").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+        ring.publish(event);
+    }
+
+    @Test
+    void slotsAreDerivedFromTheBytes() {
+        assertThat(BinlogRing.slotsFor(64L << 20)).isEqualTo(1 << 18);
+        assertThat(BinlogRing.slotsFor(256 << 10)).isEqualTo(1024);
+        assertThat(BinlogRing.slotsFor(300_000)).isEqualTo(2048);
+        assertThat(BinlogRing.slotsFor(1)).isEqualTo(64);
+        assertThat(BinlogRing.slotsFor(Long.MAX_VALUE)).isEqualTo(1 << 22);
     }
 }

@@ -36,6 +36,13 @@ public final class GateCluster implements AutoCloseable {
     /** Starts everything; returns once both replicas are connected to the proxy as semi-sync replicas. */
     public static GateCluster start(final MariaDbVersion version, final String name, final SemiSyncSettings settings)
             throws InterruptedException {
+        return start(version, name, settings, ProxyUnderTest.TEST_RING_BYTES);
+    }
+
+    /** As {@link #start(MariaDbVersion, String, SemiSyncSettings)} with a ring of {@code ringBytes}. */
+    public static GateCluster start(
+            final MariaDbVersion version, final String name, final SemiSyncSettings settings, final long ringBytes)
+            throws InterruptedException {
         final EmbeddedMariaDb master = EmbeddedMariaDb.builder(version)
                 .name(name + "-master")
                 .serverId(1)
@@ -47,7 +54,7 @@ public final class GateCluster implements AutoCloseable {
         try {
             r1 = SemiSyncTopology.semiSyncReplica(name + "-replica1", 2);
             r2 = SemiSyncTopology.semiSyncReplica(name + "-replica2", 3);
-            proxy = ProxyUnderTest.withTracker(master.port(), settings);
+            proxy = ProxyUnderTest.withTracker(master.port(), settings, ringBytes);
             final String start = master.queryString("SELECT @@gtid_binlog_pos");
             for (EmbeddedMariaDb r : List.of(r1, r2)) {
                 Replicas.pointAt(r, "127.0.0.1", proxy.port(), Replicas.Mode.GTID, start);

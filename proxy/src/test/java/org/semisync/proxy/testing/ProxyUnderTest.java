@@ -28,6 +28,9 @@ public final class ProxyUnderTest implements AutoCloseable {
         this.relay = relay;
     }
 
+    /** The ring tests use unless they ask for another: 4 MiB (16,384 slots). */
+    public static final long TEST_RING_BYTES = 4L << 20;
+
     private static RelayHub startRelay(final ProxyConfig config, final AckTracker tracker) {
         try {
             return RelayHub.start(
@@ -35,7 +38,7 @@ public final class ProxyUnderTest implements AutoCloseable {
                     EmbeddedMariaDb.REPL_USER,
                     EmbeddedMariaDb.REPL_PASSWORD,
                     4_000_000_001L,
-                    16_384,
+                    config.ringBytes(),
                     tracker);
         } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("relay tail did not start: " + e.getMessage(), e);
@@ -49,10 +52,17 @@ public final class ProxyUnderTest implements AutoCloseable {
 
     /** A proxy that serves replicas with semi-sync and feeds their ACKs to a tracker with {@code settings}. */
     public static ProxyUnderTest withTracker(final int masterPort, final SemiSyncSettings settings) {
+        return withTracker(masterPort, settings, TEST_RING_BYTES);
+    }
+
+    /** As {@link #withTracker(int, SemiSyncSettings)} with a ring of {@code ringBytes}. */
+    public static ProxyUnderTest withTracker(
+            final int masterPort, final SemiSyncSettings settings, final long ringBytes) {
         final ProxyConfig config = ProxyConfig.builder()
                 .master(new HostPort("127.0.0.1", masterPort))
                 .listen(new HostPort("127.0.0.1", 0))
                 .connectTimeout(Duration.ofSeconds(2))
+                .ringBytes(ringBytes)
                 .build();
         final AckTracker tracker =
                 AckTracker.builder().settings(settings).build().start();
