@@ -56,6 +56,11 @@ public final class BinlogRing implements AutoCloseable {
     private final CopyOnWriteArrayList<Runnable> readers = new CopyOnWriteArrayList<>();
     private volatile Throwable failure;
     private final long maxBytes;
+    /**
+     * Newest sequence whose slot is written; producer only. Not the Disruptor's cursor: with a multi-producer sequencer
+     * that is the newest <em>claimed</em> sequence, whose slot a reader may find still holding the previous lap.
+     */
+    private volatile long newest = -1;
     /** Oldest sequence still held; written by the producer only. */
     private volatile long oldest;
     /** Bytes of the events from {@link #oldest} to the newest; producer only. */
@@ -114,6 +119,8 @@ public final class BinlogRing implements AutoCloseable {
         }
         slot.set(new Entry(sequence, event));
         heldBytes += event.bytes().length;
+        // before the handlers run: a reader they wake must find the event published
+        newest = sequence;
         ring.publish(sequence);
         trim(sequence);
     }
@@ -139,7 +146,7 @@ public final class BinlogRing implements AutoCloseable {
 
     /** Sequence of the last published event, -1 before the first. */
     public long published() {
-        return ring.getCursor();
+        return newest;
     }
 
     /** The newest sequence both ring handlers are done with (events up to it may be dropped). */
