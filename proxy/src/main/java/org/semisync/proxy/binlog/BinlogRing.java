@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
  * Replicas do not gate the ring: each reads published slots at its own pace by sequence ({@link #read}), so a slow or
  * stuck replica never holds the tail or the others back.
  *
- * <p>The ring keeps at most {@code bytes} of events (and at most its slot count of them, see {@link #slotsFor}): after
- * each publish the producer drops the oldest events past that budget, always keeping the newest one, so memory is
- * bounded by bytes whatever the event sizes (one event larger than the budget is kept alone until the next arrives). A
- * reader whose next event was dropped has fallen behind the ring and must continue from elsewhere (the master).
+ * <p>The ring keeps at most {@code bytes} of events besides the newest one (and at most its slot count of them, see
+ * {@link #slotsFor}): after each publish the producer drops the oldest events past that budget, so memory is bounded by
+ * bytes plus one event whatever the event sizes. A reader whose next event was dropped has fallen behind the ring and
+ * must continue from elsewhere (the master).
  */
 public final class BinlogRing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogRing.class);
@@ -122,17 +122,21 @@ public final class BinlogRing implements AutoCloseable {
         // before the handlers run: a reader they wake must find the event published
         newest = sequence;
         ring.publish(sequence);
-        trim(sequence);
+        trim(sequence, event.bytes().length);
     }
 
-    /** Drops the oldest events while over the budget, keeping the newest and what a ring handler has yet to see. */
-    private void trim(final long newest) {
-        if (heldBytes <= maxBytes) {
+    /**
+     * Drops the oldest events while the ones before the newest are over the budget; never what a ring handler has yet
+     * to see. The newest event counts apart, so a row larger than the ring does not evict the events readers right
+     * behind it still need.
+     */
+    private void trim(final long newest, final int newestLength) {
+        if (heldBytes - newestLength <= maxBytes) {
             return;
         }
         final long handled = handled();
         long first = oldest;
-        while (heldBytes > maxBytes && first < newest && first <= handled) {
+        while (heldBytes - newestLength > maxBytes && first < newest && first <= handled) {
             final Slot slot = ring.get(first);
             final Entry entry = slot.entry;
             if (entry != null && entry.sequence() == first) {
