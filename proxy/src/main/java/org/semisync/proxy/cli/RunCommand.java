@@ -1,5 +1,7 @@
 package org.semisync.proxy.cli;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -156,6 +158,14 @@ final class RunCommand implements Callable<Integer> {
         final MetricsServer metricsServer = cfg.metrics() == null ? null : MetricsServer.start(cfg.metrics(), registry);
         final PositionProbes probes = positionProbes(cfg);
         final RelayHub relay = relay(cfg, tracker);
+        if (relay != null) {
+            FunctionCounter.builder("semisync_relay_catch_up_dumps", relay, RelayHub::catchUpDumps)
+                    .description("Master dumps opened for replicas that fell behind the ring (they lag, not reconnect)")
+                    .register(registry);
+            Gauge.builder("semisync_relay_ring_served_replicas", relay, RelayHub::ringServedDumps)
+                    .description("Replica dumps served from the shared ring now")
+                    .register(registry);
+        }
         final FrontendServer server = FrontendServer.start(cfg, tls, new SemiSyncServices(tracker, probes, relay));
         if (probes == null) {
             System.err.println("warning: no --replication-user: commits on masters or clients without GTID tracking"

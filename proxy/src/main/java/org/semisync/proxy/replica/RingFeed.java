@@ -28,6 +28,8 @@ public final class RingFeed {
     private static final Logger LOG = LoggerFactory.getLogger(RingFeed.class);
     /** The heartbeat period when the replica asked for none (MariaDB's default is slave_net_timeout / 2). */
     private static final long DEFAULT_HEARTBEAT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** At most one fell-behind incident per replica is logged per this time; the next line counts the others. */
+    static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final RelayHub hub;
     private final BinlogRing ring;
@@ -47,6 +49,13 @@ public final class RingFeed {
     private long catchUpEvents;
     private long catchUpBytes;
     private long catchUpStarted;
+    /** Whether the current catch-up was logged (at most one per {@link #REPORT_INTERVAL_NANOS}: a ring too small for
+     * the load can send a replica back and forth several times a second). */
+    private boolean catchUpReported;
+
+    private long lastReport = System.nanoTime() - REPORT_INTERVAL_NANOS;
+    /** Catch-ups since the last one logged. */
+    private long unreported;
 
     public RingFeed(final RelayHub hub, final DumpStream dump, final Channel replica, final long startSequence) {
         this.hub = hub;
@@ -115,13 +124,26 @@ public final class RingFeed {
     /** The replica's next event left the ring: continue from the master's dump, from exactly where its stream is. */
     private void fellBehind() {
         final BinlogPosition at = dump.position();
-        LOG.warn(
-                "replica - {} fell behind the ring (at most {} bytes in {} slots) at {}; it lags on, served by a"
-                        + " master dump of its own from there until it reaches the ring again",
-                dump.replicaId(),
-                ring.maxBytes(),
-                ring.size(),
-                at);
+        final long now = System.nanoTime();
+        catchUpReported = now - lastReport >= REPORT_INTERVAL_NANOS;
+        if (catchUpReported) {
+            LOG.warn(
+                    "replica - {} fell behind the ring (at most {} bytes in {} slots) at {}; it lags on, served by a"
+                            + " master dump of its own from there until it reaches the ring again{}",
+                    dump.replicaId(),
+                    ring.maxBytes(),
+                    ring.size(),
+                    at,
+                    unreported == 0
+                            ? ""
+                            : " (" + unreported + " more time(s) in the last "
+                                    + TimeUnit.NANOSECONDS.toSeconds(now - lastReport) + " s, not logged)");
+            lastReport = now;
+            unreported = 0;
+        } else {
+            unreported++;
+            LOG.debug("replica - {} fell behind the ring at {}", dump.replicaId(), at);
+        }
         ring.removeReader(wakeUp);
         final long generation = ++catchUps;
         catchUpEvents = 0;
@@ -140,15 +162,21 @@ public final class RingFeed {
         catchUp = null;
         cursor = sequence;
         ring.addReader(wakeUp);
-        LOG.info(
-                "replica - {} back on the ring at {} (sequence {}) after {} events ({} bytes) from the master's dump"
-                        + " in {} ms",
-                dump.replicaId(),
-                dump.position(),
-                sequence,
-                catchUpEvents,
-                catchUpBytes,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - catchUpStarted));
+        final String format = "replica - {} back on the ring at {} (sequence {}) after {} events ({} bytes) from the"
+                + " master's dump in {} ms";
+        final Object[] args = {
+            dump.replicaId(),
+            dump.position(),
+            sequence,
+            catchUpEvents,
+            catchUpBytes,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - catchUpStarted)
+        };
+        if (catchUpReported) {
+            LOG.info(format, args);
+        } else {
+            LOG.debug(format, args);
+        }
     }
 
     private void catchUpFailed(final long generation, final BinlogPosition from, final Throwable cause) {
