@@ -2,7 +2,8 @@
 # A write burst: `sysbench oltp_insert prepare` (4 x 100,000 rows by default) with two semi-sync replicas, through the
 # proxy vs the master's native semi-sync (AFTER_COMMIT), Debian MariaDB 10.11. Per run: the prepare's wall time,
 # whether a replica reconnected (the proxy's "starts a ... binlog dump" lines; the master's Rpl_semi_sync_master_clients
-# sampled natively), how often a replica fell behind the proxy's ring and lagged on through a master dump of its own,
+# sampled natively), how often a replica fell behind the proxy's ring and lagged on through a master dump of its own
+# (semisync_relay_catch_up_dumps_total),
 # and whether Rpl_semi_sync_slave_status stayed ON on both replicas (sampled every 0.5 s during the prepare).
 #   perf/sysbench/prepare.sh [--passes 2] [--tables 4] [--rows 100000] [--threads 1] [--ring-bytes 64M]
 set -euo pipefail
@@ -31,8 +32,10 @@ now_ms() { date +%s%3N; }
 start_mariadb master 1
 start_mariadb replica1 2 --rpl-semi-sync-slave-enabled=ON --read-only=1
 start_mariadb replica2 3 --rpl-semi-sync-slave-enabled=ON --read-only=1
+METRICS_PORT=$(free_port)
 start_proxy "$PORT_MASTER" --replication-user repl --replication-password repl_pass --timeout 10000 \
-  --ring-bytes "$RING_BYTES"
+  --ring-bytes "$RING_BYTES" --metrics "127.0.0.1:$METRICS_PORT"
+proxy_counter() { curl -s "http://127.0.0.1:$METRICS_PORT/metrics" | awk -v n="$1" '$1==n {print int($2)}'; }
 START=$(sql "$PORT_MASTER" "SELECT @@gtid_binlog_pos")
 for r in $PORT_REPLICA1 $PORT_REPLICA2; do sql "$r" "SET GLOBAL gtid_slave_pos='$START'"; done
 
@@ -83,7 +86,7 @@ for pass in $(seq 1 "$PASSES"); do
     sb oltp_insert "$TARGET_PORT" "$THREADS" 0 "$WORK_DIR/cleanup.txt" cleanup
     caught_up
     dumps0=$(grep -c 'starts a semi-sync binlog dump' "$WORK_DIR/proxy.err" || true)
-    behind0=$(grep -c 'fell behind the ring' "$WORK_DIR/proxy.err" || true)
+    behind0=$(proxy_counter semisync_relay_catch_up_dumps_total)
     watch="$OUT/watch_${config}_run${pass}.txt"; : >"$watch"
     watch_replicas "$config" "$watch" & WATCH=$!
     t0=$(now_ms)
@@ -93,7 +96,7 @@ for pass in $(seq 1 "$PASSES"); do
     t2=$(now_ms)
     kill "$WATCH"; wait "$WATCH" 2>/dev/null || true
     dumps=$(( $(grep -c 'starts a semi-sync binlog dump' "$WORK_DIR/proxy.err" || true) - dumps0 ))
-    behind=$(( $(grep -c 'fell behind the ring' "$WORK_DIR/proxy.err" || true) - behind0 ))
+    behind=$(( $(proxy_counter semisync_relay_catch_up_dumps_total) - behind0 ))
     off=$(awk '$2 != "clients=2" || $3 != "ON" || $4 != "ON"' "$watch" | wc -l)
     samples=$(wc -l <"$watch")
     line="pass $pass $config prepare_ms $((t1 - t0)) replicas_applied_ms $((t2 - t0)) samples $samples"
