@@ -16,6 +16,11 @@ import org.semisync.proxy.protocol.QueryBytes;
  */
 final class AdminQueries {
     private static final QueryBytes.Word SEMI_SYNC_NAME = QueryBytes.word("rpl_semi_sync");
+    /**
+     * Longest query looked at: the statements answered here (SHOW … LIKE, SELECT of @@ variables, SET GLOBAL) are far
+     * shorter, and a bulk INSERT of half a megabyte is not scanned for the name.
+     */
+    static final int MAX_ADMIN_QUERY = 4096;
 
     private final AdminCommands admin;
     private final Channel client;
@@ -37,7 +42,7 @@ final class AdminQueries {
      */
     boolean onQuery(final Packet packet, final long capabilities, final Consumer<Packet> toMaster) {
         final ByteBuf p = packet.payload();
-        if (!QueryBytes.contains(p, SEMI_SYNC_NAME)) {
+        if (p.readableBytes() > MAX_ADMIN_QUERY || !QueryBytes.contains(p, SEMI_SYNC_NAME)) {
             return false; // every query passes here: look at the bytes before decoding
         }
         final AdminStatement statement = AdminStatement.recognise(
