@@ -4,7 +4,9 @@
 # whether a replica reconnected (the proxy's "starts a ... binlog dump" lines; the master's Rpl_semi_sync_master_clients
 # sampled natively), how often a replica fell behind the proxy's ring and lagged on through a master dump of its own
 # (semisync_relay_catch_up_dumps_total),
-# and whether Rpl_semi_sync_slave_status stayed ON on both replicas (sampled every 0.5 s during the prepare).
+# whether Rpl_semi_sync_slave_status stayed ON on both replicas (sampled every 0.5 s during the prepare), and the CPU
+# time of the master, the replicas and the proxy during the prepare (/proc/<pid>/stat; the proxy tails the master in
+# both configurations, serving the replicas only through the proxy).
 #   perf/sysbench/prepare.sh [--passes 2] [--tables 4] [--rows 100000] [--threads 1] [--ring-bytes 64M]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -32,9 +34,17 @@ now_ms() { date +%s%3N; }
 start_mariadb master 1
 start_mariadb replica1 2 --rpl-semi-sync-slave-enabled=ON --read-only=1
 start_mariadb replica2 3 --rpl-semi-sync-slave-enabled=ON --read-only=1
+SERVER_PIDS=("${PIDS[@]}")   # master, replica1, replica2
+CLK_TCK=$(getconf CLK_TCK)
 METRICS_PORT=$(free_port)
 start_proxy "$PORT_MASTER" --replication-user repl --replication-password repl_pass --timeout 10000 \
   --ring-bytes "$RING_BYTES" --metrics "127.0.0.1:$METRICS_PORT"
+PROXY_PID=${PIDS[-1]}
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }   # user + system so far
+cpu_ms() {   # CPU ms of master, replicas, proxy so far
+  echo "$(cpu_ticks "${SERVER_PIDS[0]}") $(( $(cpu_ticks "${SERVER_PIDS[1]}") + $(cpu_ticks "${SERVER_PIDS[2]}") ))" \
+    "$(cpu_ticks "$PROXY_PID")" | awk -v hz="$CLK_TCK" '{printf "%d %d %d", $1 * 1000 / hz, $2 * 1000 / hz, $3 * 1000 / hz}'
+}
 proxy_counter() { curl -s "http://127.0.0.1:$METRICS_PORT/metrics" | awk -v n="$1" '$1==n {print int($2)}'; }
 START=$(sql "$PORT_MASTER" "SELECT @@gtid_binlog_pos")
 for r in $PORT_REPLICA1 $PORT_REPLICA2; do sql "$r" "SET GLOBAL gtid_slave_pos='$START'"; done
@@ -53,8 +63,9 @@ semi_sync_clients() {   # native|proxy
   if [ "$1" = native ]; then
     sql "$PORT_MASTER" "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_clients'" | awk '{print $2}'
   else
-    mariadb --no-defaults -urepl -prepl_pass -h127.0.0.1 -P"$PORT_PROXY" -N \
-      -e "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_clients'" | awk '{print $2}'
+    # from the metrics endpoint: a client connection through the proxy every 0.5 s (with the TLS handshake the
+    # proxy offers) would cost the proxy more CPU than the check is worth
+    proxy_counter semisync_master_clients
   fi
 }
 configure() {   # native|proxy -> sets TARGET_PORT
@@ -89,9 +100,11 @@ for pass in $(seq 1 "$PASSES"); do
     behind0=$(proxy_counter semisync_relay_catch_up_dumps_total)
     watch="$OUT/watch_${config}_run${pass}.txt"; : >"$watch"
     watch_replicas "$config" "$watch" & WATCH=$!
+    read -r m0 r0 p0 <<<"$(cpu_ms)"
     t0=$(now_ms)
     sb oltp_insert "$TARGET_PORT" "$THREADS" 0 "$OUT/prepare_${config}_run${pass}.txt" prepare
     t1=$(now_ms)
+    read -r m1 r1 p1 <<<"$(cpu_ms)"
     caught_up
     t2=$(now_ms)
     kill "$WATCH"; wait "$WATCH" 2>/dev/null || true
@@ -100,7 +113,8 @@ for pass in $(seq 1 "$PASSES"); do
     off=$(awk '$2 != "clients=2" || $3 != "ON" || $4 != "ON"' "$watch" | wc -l)
     samples=$(wc -l <"$watch")
     line="pass $pass $config prepare_ms $((t1 - t0)) replicas_applied_ms $((t2 - t0)) samples $samples"
-    line+=" samples_not_2_clients_both_ON $off"
+    line+=" samples_not_2_clients_both_ON $off cpu_ms_master $((m1 - m0)) cpu_ms_replicas $((r1 - r0))"
+    line+=" cpu_ms_proxy $((p1 - p0))"
     [ "$config" = proxy ] && line+=" replica_dumps_started $dumps fell_behind_ring $behind"
     echo "$line" | tee -a "$OUT/runs.txt"
   done
@@ -119,13 +133,14 @@ print(f"Debian MariaDB 10.11 master, two semi-sync replicas, {tables} x {int(row
       "applied everything; *not 2 clients / both ON*: 0.5 s samples during the prepare where the semi-sync master did not "
       "count 2 replicas or a replica's Rpl_semi_sync_slave_status was not ON (raw samples in watch_*.txt). Raw runs in "
       "runs.txt, the proxy's log in proxy-log.txt.\n")
-print("| config | prepare ms (per pass) | applied ms (per pass) | samples not 2 clients / both ON | replica dumps started | fell behind the ring |")
-print("|---|---|---|---|---|---|")
+print("| config | prepare ms (per pass) | applied ms (per pass) | samples not 2 clients / both ON | replica dumps started | fell behind the ring | CPU ms during the prepare: master / replicas / proxy (per pass) |")
+print("|---|---|---|---|---|---|---|")
 for config in ("native", "proxy"):
     r = t[config]
     print(f"| {config} | {' / '.join(x['prepare_ms'] for x in r)} | {' / '.join(x['replicas_applied_ms'] for x in r)} | "
           f"{' / '.join(x['samples_not_2_clients_both_ON'] + ' of ' + x['samples'] for x in r)} | "
-          f"{' / '.join(x.get('replica_dumps_started', '-') for x in r)} | {' / '.join(x.get('fell_behind_ring', '-') for x in r)} |")
+          f"{' / '.join(x.get('replica_dumps_started', '-') for x in r)} | {' / '.join(x.get('fell_behind_ring', '-') for x in r)} | "
+          f"{', '.join(x['cpu_ms_master'] + ' / ' + x['cpu_ms_replicas'] + ' / ' + x['cpu_ms_proxy'] for x in r)} |")
 native = sum(int(x["prepare_ms"]) for x in t["native"])
 proxy = sum(int(x["prepare_ms"]) for x in t["proxy"])
 print(f"\nSpeed, proxy relative to native (native time / proxy time, summed over the passes): **{native / proxy:.2f}x**")
