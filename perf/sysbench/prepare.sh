@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--passes N] [--tables N] [--rows N] [--threads N] [--ring-bytes BYTES]" >&2; exit 2 ;;
   esac
 done
-OUT="$PERF_ROOT/results/prepare/ring-$RING_BYTES"
+OUT="$PERF_ROOT/results/prepare/ring-$RING_BYTES-t$THREADS"
 mkdir -p "$OUT"; rm -f "$OUT"/*.txt
 need_tools
 sql() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -N -e "$2"; }
