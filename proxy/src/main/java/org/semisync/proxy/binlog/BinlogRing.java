@@ -17,8 +17,12 @@ import org.slf4j.LoggerFactory;
  * The Disruptor ring between the tail (one producer at a time) and the replicas. Two handlers gate the producer, and both are
  * quick and never block: one reports transaction ends to {@link ReplicationEvents}; one wakes the replica readers.
  * Replicas do not gate the ring: each reads published slots at its own pace by sequence ({@link #read}), so a slow or
- * stuck replica never holds the tail or the others back. A replica that falls a ring-length behind finds its slot
- * overwritten and must move to catch-up.
+ * stuck replica never holds the tail or the others back.
+ *
+ * <p>The ring keeps at most {@code bytes} of events besides the newest one (and at most its slot count of them, see
+ * {@link #slotsFor}): after each publish the producer drops the oldest events past that budget, so memory is bounded by
+ * bytes plus one event whatever the event sizes. A reader whose next event was dropped has fallen behind the ring and
+ * must continue from elsewhere (the master).
  */
 public final class BinlogRing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogRing.class);
@@ -34,13 +38,49 @@ public final class BinlogRing implements AutoCloseable {
 
     private record Entry(long sequence, RawEvent event) {}
 
+    /** Average event size the slot count is derived for: smaller events fill the slots before the bytes. */
+    static final int BYTES_PER_SLOT = 256;
+
+    static final int MIN_SLOTS = 64;
+    static final int MAX_SLOTS = 1 << 22;
+
+    /** Slots for a ring of {@code bytes}: one per {@value #BYTES_PER_SLOT} bytes, a power of two, 64 … 4 Mi. */
+    public static int slotsFor(final long bytes) {
+        final long wanted = Math.max(MIN_SLOTS, Math.min(MAX_SLOTS, bytes / BYTES_PER_SLOT));
+        final long power = Long.highestOneBit(wanted);
+        return (int) (power == wanted ? power : power << 1);
+    }
+
     private final Disruptor<Slot> disruptor;
     private final RingBuffer<Slot> ring;
     private final CopyOnWriteArrayList<Runnable> readers = new CopyOnWriteArrayList<>();
     private volatile Throwable failure;
+    private final long maxBytes;
+    /**
+     * Newest sequence whose slot is written; producer only. Not the Disruptor's cursor: with a multi-producer sequencer
+     * that is the newest <em>claimed</em> sequence, whose slot a reader may find still holding the previous lap.
+     */
+    private volatile long newest = -1;
+    /** Oldest sequence still held; written by the producer only. */
+    private volatile long oldest;
+    /** Bytes of the events from {@link #oldest} to the newest; producer only. */
+    private long heldBytes;
 
-    public BinlogRing(final int size, final ReplicationEvents events, final ThreadFactory threads) {
+    /** A ring of at most {@code bytes} of events, with {@link #slotsFor}({@code bytes}) slots. */
+    public BinlogRing(final long bytes, final ReplicationEvents events, final ThreadFactory threads) {
+        this(slotsFor(bytes), bytes, events, threads);
+    }
+
+    /**
+     * @param size slots (a power of two)
+     * @param bytes the most bytes of events held
+     */
+    public BinlogRing(final int size, final long bytes, final ReplicationEvents events, final ThreadFactory threads) {
         Objects.requireNonNull(events, "events");
+        if (bytes < 1) {
+            throw new IllegalArgumentException("ring bytes must be positive, got " + bytes);
+        }
+        this.maxBytes = bytes;
         // One producer at a time, but not always the same thread: the binlog client reads on a new thread after it
         // reconnects (master restart), which a SINGLE-producer ring does not allow.
         disruptor = new Disruptor<>(Slot::new, size, threads, ProducerType.MULTI, new BlockingWaitStrategy());
@@ -58,27 +98,69 @@ public final class BinlogRing implements AutoCloseable {
         disruptor.handleEventsWith(transactionEnds, wakeReaders);
         disruptor.setDefaultExceptionHandler(new RecordFailure());
         ring = disruptor.start();
-        LOG.info("ring - started with {} slots", size);
+        LOG.info("ring - started: up to {} bytes of events in {} slots", bytes, size);
     }
 
-    /** Publishes one event; blocks only while a ring handler (never a replica) is a ring-length behind. */
+    /**
+     * Publishes one event, then drops the oldest events past the byte budget; blocks only while a ring handler (never a
+     * replica) is a ring-length behind. One producer at a time.
+     */
     public void publish(final RawEvent event) {
         if (failure != null) {
             throw new BinlogCaptureException("ring handler failed earlier", failure);
         }
         final long sequence = ring.next();
-        ring.get(sequence).set(new Entry(sequence, event));
+        final Slot slot = ring.get(sequence);
+        final Entry replaced = slot.entry;
+        if (replaced != null && replaced.sequence() >= oldest) {
+            // the slot count, not the bytes, ends this event's time in the ring
+            heldBytes -= replaced.event().bytes().length;
+            oldest = replaced.sequence() + 1;
+        }
+        slot.set(new Entry(sequence, event));
+        heldBytes += event.bytes().length;
+        // before the handlers run: a reader they wake must find the event published
+        newest = sequence;
         ring.publish(sequence);
+        trim(sequence, event.bytes().length);
+    }
+
+    /**
+     * Drops the oldest events while the ones before the newest are over the budget; never what a ring handler has yet
+     * to see. The newest event counts apart, so a row larger than the ring does not evict the events readers right
+     * behind it still need.
+     */
+    private void trim(final long newest, final int newestLength) {
+        if (heldBytes - newestLength <= maxBytes) {
+            return;
+        }
+        final long handled = handled();
+        long first = oldest;
+        while (heldBytes - newestLength > maxBytes && first < newest && first <= handled) {
+            final Slot slot = ring.get(first);
+            final Entry entry = slot.entry;
+            if (entry != null && entry.sequence() == first) {
+                heldBytes -= entry.event().bytes().length;
+                slot.set(null);
+            }
+            first++;
+        }
+        oldest = first;
     }
 
     /** Sequence of the last published event, -1 before the first. */
     public long published() {
-        return ring.getCursor();
+        return newest;
+    }
+
+    /** The newest sequence both ring handlers are done with (events up to it may be dropped). */
+    long handled() {
+        return ring.getMinimumGatingSequence();
     }
 
     /** Oldest sequence that may still be read. */
     public long oldest() {
-        return Math.max(0, published() - ring.getBufferSize() + 1);
+        return Math.max(oldest, published() - ring.getBufferSize() + 1);
     }
 
     /**
@@ -89,6 +171,9 @@ public final class BinlogRing implements AutoCloseable {
     public RawEvent read(final long sequence) {
         if (sequence > published()) {
             throw new IllegalArgumentException("sequence " + sequence + " is not published yet");
+        }
+        if (sequence < oldest) {
+            return null;
         }
         final Entry entry = ring.get(sequence).entry;
         return entry != null && entry.sequence() == sequence ? entry.event() : null;
@@ -103,13 +188,18 @@ public final class BinlogRing implements AutoCloseable {
         }
         // A replica catching up from before the ring asks at every event it receives: answer that case without
         // walking the whole ring (events are in binlog order).
+        final BinlogPosition wanted = new BinlogPosition(file, position);
         final RawEvent first = read(oldest());
-        if (first != null
-                && new BinlogPosition(file, position).compareTo(new BinlogPosition(first.file(), first.startPosition()))
-                        < 0) {
+        if (first != null && wanted.compareTo(new BinlogPosition(first.file(), first.startPosition())) < 0) {
             return -1;
         }
-        for (long s = published(); s >= oldest(); s--) {
+        // ... and a replica catching up from the master may be ahead of the tail
+        final long newestSequence = published();
+        final RawEvent newest = read(newestSequence);
+        if (newest != null && wanted.compareTo(new BinlogPosition(newest.file(), newest.startPosition())) > 0) {
+            return -1;
+        }
+        for (long s = newestSequence; s >= oldest(); s--) {
             final RawEvent event = read(s);
             if (event == null) {
                 return -1;
@@ -133,9 +223,14 @@ public final class BinlogRing implements AutoCloseable {
         readers.remove(wakeUp);
     }
 
-    /** Ring capacity. */
+    /** Slot count. */
     public int size() {
         return ring.getBufferSize();
+    }
+
+    /** The most bytes of events held. */
+    public long maxBytes() {
+        return maxBytes;
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,28 @@ import org.slf4j.LoggerFactory;
 public final class BinlogTail implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogTail.class);
 
+    /**
+     * How a tail behaves.
+     *
+     * @param label names the tail in its log lines and thread
+     * @param keepAlive whether a lost connection is reopened from the last position (else the tail stops)
+     * @param verbose whether connecting and disconnecting are logged at INFO (else DEBUG)
+     * @param onStop called once, on any thread, when the tail stops by itself (a failure, or the connection ended
+     *     without keep-alive), not after {@link #close()}
+     */
+    public record Options(String label, boolean keepAlive, boolean verbose, Consumer<Throwable> onStop) {
+        public Options {
+            Objects.requireNonNull(label, "label");
+            Objects.requireNonNull(onStop, "onStop");
+        }
+    }
+
+    /** The shared tail: reconnects by itself, logs its connection. */
+    public static final Options SHARED = new Options("tail", true, true, cause -> {});
+
     private final BinaryLogClient client;
+    private final Options options;
+    private final AtomicBoolean stopped = new AtomicBoolean();
     private final BinlogStreamTracker tracker = new BinlogStreamTracker();
     private final Consumer<RawEvent> sink;
     private volatile Throwable failure;
@@ -37,7 +59,23 @@ public final class BinlogTail implements AutoCloseable {
             final String password,
             final long serverId,
             final Consumer<RawEvent> sink) {
+        this(host, port, user, password, serverId, sink, SHARED);
+    }
+
+    /**
+     * @param serverId server_id the tail dumps as; the master ends any other dump with the same server_id
+     * @param sink receives events in binlog order on the reader thread; may block it (back-pressure on the master)
+     */
+    public BinlogTail(
+            final String host,
+            final int port,
+            final String user,
+            final String password,
+            final long serverId,
+            final Consumer<RawEvent> sink,
+            final Options options) {
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.options = Objects.requireNonNull(options, "options");
         client = new BinaryLogClient(host, port, user, password);
         client.setServerId(serverId);
         client.setEventDeserializer(RawEventDeserializers.create());
@@ -46,11 +84,11 @@ public final class BinlogTail implements AutoCloseable {
         // A restarted master must be tailed again within seconds: until then no commit can be matched to its end
         // position and every held commit times out. The keep-alive thread checks every 3 s; a heartbeat each second
         // keeps an idle but healthy link from looking lost.
-        client.setKeepAlive(true);
+        client.setKeepAlive(options.keepAlive());
         client.setHeartbeatInterval(TimeUnit.SECONDS.toMillis(1));
         client.setKeepAliveInterval(TimeUnit.SECONDS.toMillis(3));
         client.setThreadFactory(r -> {
-            final Thread t = new Thread(r, "binlog-tail-" + host + ":" + port);
+            final Thread t = new Thread(r, "binlog-" + options.label().replace(' ', '-') + "-" + host + ":" + port);
             t.setDaemon(true);
             return t;
         });
@@ -64,7 +102,22 @@ public final class BinlogTail implements AutoCloseable {
         client.setBinlogFilename(file);
         client.setBinlogPosition(position);
         client.connect(timeoutMillis);
-        LOG.info("tail - connected at {}:{}", file, position);
+        log("{} - connected at {}:{}", options.label(), file, position);
+    }
+
+    private void log(final String format, final Object... args) {
+        if (options.verbose()) {
+            LOG.info(format, args);
+        } else {
+            LOG.debug(format, args);
+        }
+    }
+
+    /** Tells {@link Options#onStop} once, unless closed on purpose. */
+    private void stopped(final Throwable cause) {
+        if (stopped.compareAndSet(false, true)) {
+            options.onStop().accept(cause);
+        }
     }
 
     private void onEvent(final Event event) {
@@ -96,11 +149,12 @@ public final class BinlogTail implements AutoCloseable {
 
     private void fail(final Throwable e) {
         failure = e;
-        LOG.error("tail - stopped: {}", e.toString(), e);
+        LOG.error("{} - stopped: {}", options.label(), e.toString(), e);
+        stopped(e);
         try {
             client.disconnect();
         } catch (IOException io) {
-            LOG.error("tail - disconnect after failure failed", io);
+            LOG.error("{} - disconnect after failure failed", options.label(), io);
         }
     }
 
@@ -131,19 +185,24 @@ public final class BinlogTail implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        stopped.set(true);
         client.disconnect();
-        LOG.info("tail - disconnected at {}:{}", tracker.file(), tracker.position());
+        log("{} - disconnected at {}:{}", options.label(), tracker.file(), tracker.position());
     }
 
     private final class Lifecycle implements BinaryLogClient.LifecycleListener {
         @Override
         public void onConnect(final BinaryLogClient c) {
-            LOG.info("tail - dump connection open ({}:{})", c.getBinlogFilename(), c.getBinlogPosition());
+            log("{} - dump connection open ({}:{})", options.label(), c.getBinlogFilename(), c.getBinlogPosition());
         }
 
         @Override
         public void onCommunicationFailure(final BinaryLogClient c, final Exception ex) {
-            LOG.warn("tail - communication failure: {}", ex.toString());
+            if (options.keepAlive()) {
+                LOG.warn("{} - communication failure: {}", options.label(), ex.toString());
+            } else {
+                stopped(ex);
+            }
         }
 
         @Override
@@ -154,7 +213,10 @@ public final class BinlogTail implements AutoCloseable {
 
         @Override
         public void onDisconnect(final BinaryLogClient c) {
-            LOG.info("tail - dump connection closed");
+            log("{} - dump connection closed", options.label());
+            if (!options.keepAlive()) {
+                stopped(new IOException("the master ended the dump"));
+            }
         }
     }
 }

@@ -7,8 +7,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.semisync.ack.AckTracker;
+import org.semisync.ack.BinlogPosition;
 import org.semisync.proxy.config.HostPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,33 +30,52 @@ public final class RelayHub implements AutoCloseable {
 
     private final BinlogRing ring;
     private final BinlogTail tail;
+    private final HostPort master;
+    private final String user;
+    private final String password;
+    /** Opens and closes catch-up dumps, which block (never on an event loop). */
+    private final ExecutorService blocking = Executors.newCachedThreadPool(r -> {
+        final Thread t = new Thread(r, "semisync-catch-up");
+        t.setDaemon(true);
+        return t;
+    });
     /** Master connection id the replica believes serves its dump → the replica's channel (for KILL). */
     private final Map<Long, Channel> ringDumps = new ConcurrentHashMap<>();
 
     private volatile RawEvent last;
+    private final AtomicLong catchUps = new AtomicLong();
 
-    private RelayHub(final BinlogRing ring, final BinlogTail tail) {
+    private RelayHub(
+            final BinlogRing ring,
+            final BinlogTail tail,
+            final HostPort master,
+            final String user,
+            final String password) {
         this.ring = ring;
         this.tail = tail;
+        this.master = master;
+        this.user = user;
+        this.password = password;
     }
+
+    /** Registered replicas by connection; entries leave when their connection closes. */
+    private final Map<Channel, ReplicaHost> hosts = new ConcurrentHashMap<>();
 
     /**
      * Starts the tail at the master's current binlog end.
      *
      * @param serverId the tail's server_id (must differ from the master's and every replica's)
+     * @param ringBytes the most bytes of events the ring holds
      */
-    /** Registered replicas by connection; entries leave when their connection closes. */
-    private final Map<Channel, ReplicaHost> hosts = new ConcurrentHashMap<>();
-
     public static RelayHub start(
             final HostPort master,
             final String user,
             final String password,
             final long serverId,
-            final int ringSize,
+            final long ringBytes,
             final AckTracker tracker)
             throws IOException, TimeoutException {
-        final BinlogRing ring = new BinlogRing(ringSize, new AckTrackerEvents(tracker), r -> {
+        final BinlogRing ring = new BinlogRing(ringBytes, new AckTrackerEvents(tracker), r -> {
             final Thread t = new Thread(r, "semisync-ring");
             t.setDaemon(true);
             return t;
@@ -61,14 +85,19 @@ public final class RelayHub implements AutoCloseable {
             hub[0].last = event;
             ring.publish(event);
         });
-        hub[0] = new RelayHub(ring, tail);
+        hub[0] = new RelayHub(ring, tail, master, user, password);
         try {
             tail.startAt(null, 4, 10_000);
         } catch (IOException | TimeoutException | RuntimeException e) {
             ring.close();
             throw e;
         }
-        LOG.info("relay - tail started at {}:{}, ring of {} events", tail.file(), tail.position(), ringSize);
+        LOG.info(
+                "relay - tail started at {}:{}, ring of {} bytes ({} slots)",
+                tail.file(),
+                tail.position(),
+                ringBytes,
+                ring.size());
         return hub[0];
     }
 
@@ -93,6 +122,53 @@ public final class RelayHub implements AutoCloseable {
         // A GTID-mode dump skips the transactions the replica already has, so a point inside the ring may be
         // followed by events it must not get twice; it joins only where nothing follows yet.
         return gtidMode ? -1 : ring.find(file, position);
+    }
+
+    /**
+     * Where a replica that left the ring for a master dump of its own, now at {@code file:position} (an event boundary),
+     * can continue from the ring: the sequence of the event starting there, or right after the newest, or -1. Only in
+     * the newer half of what the ring holds, so that a replica just back does not fall behind again at once (and the
+     * ring is searched only over that half).
+     */
+    public long rejoinAt(final String file, final long position) {
+        if (tail.failure() != null) {
+            return -1;
+        }
+        final long published = ring.published();
+        if (published < 0) {
+            return -1;
+        }
+        final long oldest = ring.oldest();
+        final RawEvent middle = ring.read(oldest + (published - oldest) / 2);
+        if (middle == null
+                || new BinlogPosition(file, position)
+                                .compareTo(new BinlogPosition(middle.file(), middle.startPosition()))
+                        < 0) {
+            return -1;
+        }
+        return joinAt(file, position, false);
+    }
+
+    /**
+     * Opens a master dump in file/position mode from {@code file:position} for a replica that fell behind the ring, as
+     * the replication user and with the replica's server_id. See {@link CatchUpDump} for the threads.
+     */
+    public CatchUpDump catchUp(
+            final long replicaServerId,
+            final String file,
+            final long position,
+            final Runnable wakeUp,
+            final Consumer<Throwable> onStop) {
+        final CatchUpDump dump =
+                new CatchUpDump(master, user, password, replicaServerId, file, position, wakeUp, onStop, blocking);
+        catchUps.incrementAndGet();
+        dump.start();
+        return dump;
+    }
+
+    /** Master dumps opened so far for replicas that fell behind the ring. */
+    public long catchUpDumps() {
+        return catchUps.get();
     }
 
     public BinlogRing ring() {
@@ -173,5 +249,7 @@ public final class RelayHub implements AutoCloseable {
             LOG.warn("relay - closing the tail failed: {}", e.toString());
         }
         ring.close();
+        // the catch-up executor is not shut down: replica connections still closing hand it their dumps' disconnects;
+        // its threads are daemons and end after a minute idle
     }
 }

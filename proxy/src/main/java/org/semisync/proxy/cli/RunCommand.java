@@ -126,6 +126,15 @@ final class RunCommand implements Callable<Integer> {
     long serverId;
 
     @Option(
+            names = "--ring-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "64M",
+            converter = ByteSizeConverter.class,
+            description = "Most bytes of binlog events the shared ring keeps for replicas (K, M, G suffixes; default"
+                    + " ${DEFAULT-VALUE}). A replica further behind lags on through a master dump of its own.")
+    long ringBytes;
+
+    @Option(
             names = "--tls-cert",
             paramLabel = "PEM",
             description = "Certificate for client TLS (default: self-signed).")
@@ -151,6 +160,7 @@ final class RunCommand implements Callable<Integer> {
                 .waitPoint(waitPoint)
                 .metrics(metrics == null ? null : HostPort.parse(metrics, 9404))
                 .serverId(serverId)
+                .ringBytes(ringBytes)
                 .tls(tlsCertificate, tlsKey)
                 .build();
     }
@@ -279,7 +289,7 @@ final class RunCommand implements Callable<Integer> {
                 : 4_000_000_000L + cfg.listen().port() % 100_000;
         try {
             return RelayHub.start(
-                    cfg.master(), cfg.replicationUser(), cfg.replicationPassword(), serverId, cfg.ringSize(), tracker);
+                    cfg.master(), cfg.replicationUser(), cfg.replicationPassword(), serverId, cfg.ringBytes(), tracker);
         } catch (java.io.IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
             throw new IllegalStateException("binlog tail from master " + cfg.master() + " as " + cfg.replicationUser()
                     + " failed (it needs REPLICATION SLAVE): " + rootMessage(e));

@@ -24,6 +24,11 @@ final class AdminQueries {
     private static final java.util.regex.Pattern FLUSH_STATUS = java.util.regex.Pattern.compile(
             "\\s*FLUSH\\s+(?:LOCAL\\s+|NO_WRITE_TO_BINLOG\\s+)?(?:\\w+\\s*,\\s*)*STATUS\\s*(?:,.*)?;?\\s*",
             java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.DOTALL);
+    /**
+     * Longest query looked at: the statements answered here (SHOW … LIKE, SELECT of @@ variables, SET GLOBAL) are far
+     * shorter, and a bulk INSERT of half a megabyte is not scanned for the name.
+     */
+    static final int MAX_ADMIN_QUERY = 4096;
 
     private final AdminCommands admin;
     private final Channel client;
@@ -47,7 +52,7 @@ final class AdminQueries {
      */
     boolean onQuery(final Packet packet, final long capabilities, final Consumer<Packet> toMaster) {
         final ByteBuf p = packet.payload();
-        if (!QueryBytes.contains(p, SEMI_SYNC_NAME)) {
+        if (p.readableBytes() > MAX_ADMIN_QUERY || !QueryBytes.contains(p, SEMI_SYNC_NAME)) {
             return false; // every query passes here: look at the bytes before decoding
         }
         final AdminStatement set = AdminStatement.recognise(

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 import org.semisync.ack.AckTracker;
 import org.semisync.proxy.admin.AdminCommands;
@@ -352,6 +353,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        if (state == State.CLOSED || (cause instanceof ClosedChannelException && !client.isOpen())) {
+            // Writes with a void promise report their failure here one by one: every packet still queued when the
+            // connection ended (a replica's dump can have hundreds) would log its own line. The end of the session was
+            // logged already, or is the connection's closing, which is no failure of its own.
+            LOG.debug("client - {}: after the end of the session: {}", client.remoteAddress(), cause.toString());
+            state = State.CLOSED;
+            client.close();
+            if (backend != null) {
+                backend.close();
+            }
+            return;
+        }
         LOG.info("client - {} failed: {}", client.remoteAddress(), rootMessage(cause));
         state = State.CLOSED;
         client.close();

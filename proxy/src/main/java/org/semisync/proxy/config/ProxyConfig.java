@@ -15,6 +15,17 @@ public final class ProxyConfig {
     /** Default listen address: loopback only, one port above the MySQL default. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 3307);
 
+    /**
+     * Default size of the shared ring: 64 MiB of events. A replica that falls further behind than this is served by a
+     * master dump of its own until it reaches the ring again (it only lags), so the size trades the proxy's memory
+     * against how often the master serves extra dumps: 64 MiB is a few seconds of a heavy write burst (a sysbench
+     * prepare writes about 20 MB of binlog per 100,000 rows) and small beside the JVM's default heap.
+     */
+    public static final long DEFAULT_RING_BYTES = 64L << 20;
+
+    /** Smallest ring accepted: 4 KiB (tests use tiny rings; in production it only means more catch-up dumps). */
+    public static final long MIN_RING_BYTES = 4L << 10;
+
     private final HostPort master;
     private final HostPort listen;
     private final String replicationUser;
@@ -30,7 +41,7 @@ public final class ProxyConfig {
     private final Path tlsPrivateKey;
     private final Duration connectTimeout;
     private final Duration handshakeTimeout;
-    private final int ringSize;
+    private final long ringBytes;
 
     private ProxyConfig(final Builder b) {
         this.master = Objects.requireNonNull(b.master, "master");
@@ -48,15 +59,15 @@ public final class ProxyConfig {
         this.tlsPrivateKey = b.tlsPrivateKey;
         this.connectTimeout = b.connectTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
-        this.ringSize = b.ringSize;
+        this.ringBytes = b.ringBytes;
         if (timeoutMillis < 0) {
             throw new IllegalArgumentException("timeout must be >= 0 ms, got " + timeoutMillis);
         }
         if (waitForSlaveCount < 1 || waitForSlaveCount > 65535) {
             throw new IllegalArgumentException("wait-for-slave-count must be 1..65535, got " + waitForSlaveCount);
         }
-        if (Integer.bitCount(ringSize) != 1) {
-            throw new IllegalArgumentException("ring size must be a power of two, got " + ringSize);
+        if (ringBytes < MIN_RING_BYTES) {
+            throw new IllegalArgumentException("ring-bytes must be at least " + MIN_RING_BYTES + ", got " + ringBytes);
         }
         if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
             throw new IllegalArgumentException("tls certificate and private key must be given together");
@@ -141,9 +152,9 @@ public final class ProxyConfig {
         return handshakeTimeout;
     }
 
-    /** Slots of the binlog ring (power of two). */
-    public int ringSize() {
-        return ringSize;
+    /** The most bytes of binlog events the shared ring holds for replicas. */
+    public long ringBytes() {
+        return ringBytes;
     }
 
     /** A builder pre-filled with the documented defaults. */
@@ -164,7 +175,7 @@ public final class ProxyConfig {
         b.tlsPrivateKey = tlsPrivateKey;
         b.connectTimeout = connectTimeout;
         b.handshakeTimeout = handshakeTimeout;
-        b.ringSize = ringSize;
+        b.ringBytes = ringBytes;
         return b;
     }
 
@@ -185,7 +196,7 @@ public final class ProxyConfig {
         private Path tlsPrivateKey;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
-        private int ringSize = 1 << 16;
+        private long ringBytes = DEFAULT_RING_BYTES;
 
         private Builder() {}
 
@@ -260,8 +271,8 @@ public final class ProxyConfig {
             return this;
         }
 
-        public Builder ringSize(final int value) {
-            this.ringSize = value;
+        public Builder ringBytes(final long value) {
+            this.ringBytes = value;
             return this;
         }
 

@@ -11,7 +11,8 @@ import org.semisync.proxy.commit.PositionProbes;
 /**
  * The proxy's own meters: position probes sent ({@code semisync.probes.sent}), client sessions open
  * ({@code semisync.client.sessions}), whether the binlog tail streams ({@code semisync.tail.streaming}) and replica
- * dumps served from the shared ring ({@code semisync.relay.ring_dumps}). {@code probes} and {@code relay} may be null
+ * dumps served from the shared ring ({@code semisync.relay.ring_dumps}) or caught up through a master dump after falling
+ * behind it ({@code semisync.relay.catch_up_dumps}). {@code probes} and {@code relay} may be null
  * (no --replication-user); their meters are then absent.
  */
 public record ProxyMetrics(PositionProbes probes, SessionCounters sessions, RelayHub relay) implements MeterBinder {
@@ -31,6 +32,9 @@ public record ProxyMetrics(PositionProbes probes, SessionCounters sessions, Rela
                     .register(meters);
             Gauge.builder("semisync.relay.ring_dumps", relay, RelayHub::ringServedDumps)
                     .description("replica dumps served from the shared ring")
+                    .register(meters);
+            FunctionCounter.builder("semisync.relay.catch_up_dumps", relay, RelayHub::catchUpDumps)
+                    .description("master dumps opened for replicas that fell behind the ring (they lag, not reconnect)")
                     .register(meters);
         }
     }

@@ -75,7 +75,7 @@ public final class ReplicationCommands {
         final ByteBuf p = packet.payload();
         switch (packet.firstByte()) {
             case Commands.COM_QUERY -> {
-                if (!mayConcernReplication(p)) {
+                if (p.readableBytes() > MAX_REPLICATION_QUERY || !mayConcernReplication(p)) {
                     return RELAY; // every client's queries pass here: decode only the few that can match below
                 }
                 final String sql =
@@ -157,6 +157,12 @@ public final class ReplicationCommands {
                 .map(h -> List.of(Long.toString(h.serverId()), h.host(), Integer.toString(h.port()), masterId))
                 .toList();
     }
+
+    /**
+     * Longest query looked at: what a replica sends before its dump (and KILL, SHOW SLAVE HOSTS) is far shorter, and a
+     * bulk INSERT of half a megabyte (sysbench's prepare) is not scanned five times over for those words.
+     */
+    static final int MAX_REPLICATION_QUERY = 1024;
 
     private static final QueryBytes.Word SEMI_SYNC = QueryBytes.word("rpl_semi_sync");
     private static final QueryBytes.Word HOSTS = QueryBytes.word("hosts");

@@ -4,7 +4,9 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.semisync.ack.BinlogPosition;
 import org.semisync.proxy.binlog.BinlogRing;
+import org.semisync.proxy.binlog.CatchUpDump;
 import org.semisync.proxy.binlog.RawEvent;
 import org.semisync.proxy.binlog.RelayHub;
 import org.semisync.proxy.protocol.Packet;
@@ -14,14 +16,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves a replica's dump from the shared ring once it has joined: reads the ring by sequence at the replica's own
  * pace on its event loop, writes only while the channel is writable (a slow or stuck replica holds nothing but its
- * own cursor), and sends heartbeats with the master's coordinates when idle for the replica's heartbeat period. A
- * replica that falls a ring-length behind (its next event overwritten), or a tail that failed, ends the connection:
- * the replica reconnects and catches up through the master's own dump, then joins again.
+ * own cursor), and sends heartbeats with the master's coordinates when idle for the replica's heartbeat period.
+ *
+ * <p>A replica that falls behind the ring (its next event dropped) just lags: the feed opens a master dump for it in
+ * file/position mode from exactly where its stream is ({@link CatchUpDump}) and goes on with those events, framed the
+ * same way, so the replica sees one continuous stream on the same connection (no second Rotate or Format_description:
+ * the dump's preamble is dropped); once that dump reaches the newer half of the ring, the feed closes it and reads the
+ * ring again. Only a tail that failed, or a catch-up dump that cannot go on, ends the connection.
  */
 public final class RingFeed {
     private static final Logger LOG = LoggerFactory.getLogger(RingFeed.class);
     /** The heartbeat period when the replica asked for none (MariaDB's default is slave_net_timeout / 2). */
     private static final long DEFAULT_HEARTBEAT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** At most one fell-behind incident per replica is logged per this time; the next line counts the others. */
+    static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final RelayHub hub;
     private final BinlogRing ring;
@@ -33,6 +41,21 @@ public final class RingFeed {
     private boolean sentSinceHeartbeat;
     private boolean stopped;
     private ScheduledFuture<?> heartbeat;
+    /** The master dump serving the replica since it fell behind the ring; null while the ring serves it. */
+    private CatchUpDump catchUp;
+    /** Counts catch-up dumps opened, so that a late failure report of an earlier one is ignored. */
+    private long catchUps;
+
+    private long catchUpEvents;
+    private long catchUpBytes;
+    private long catchUpStarted;
+    /** Whether the current catch-up was logged (at most one per {@link #REPORT_INTERVAL_NANOS}: a ring too small for
+     * the load can send a replica back and forth several times a second). */
+    private boolean catchUpReported;
+
+    private long lastReport = System.nanoTime() - REPORT_INTERVAL_NANOS;
+    /** Catch-ups since the last one logged. */
+    private long unreported;
 
     public RingFeed(final RelayHub hub, final DumpStream dump, final Channel replica, final long startSequence) {
         this.hub = hub;
@@ -51,27 +74,38 @@ public final class RingFeed {
         drain();
     }
 
-    /** Writes what the ring has for this replica while the channel takes it; on the event loop. */
+    /** Writes what the ring (or the catch-up dump) has for this replica while the channel takes it; on the event loop. */
     public void drain() {
         if (stopped) {
             return;
         }
         boolean wrote = false;
-        while (replica.isWritable() && cursor <= ring.published()) {
+        while (replica.isWritable()) {
+            if (catchUp != null) {
+                final RawEvent event = catchUp.poll();
+                if (event == null) {
+                    break;
+                }
+                write(event);
+                wrote = true;
+                catchUpEvents++;
+                catchUpBytes += event.bytes().length;
+                final BinlogPosition at = dump.position();
+                final long sequence = hub.rejoinAt(at.file(), at.offset());
+                if (sequence >= 0) {
+                    rejoin(sequence);
+                }
+                continue;
+            }
+            if (cursor > ring.published()) {
+                break;
+            }
             final RawEvent event = ring.read(cursor);
             if (event == null) {
-                LOG.warn(
-                        "replica - {} fell a ring-length ({} events) behind at {}; closing it so that it catches up"
-                                + " through the master",
-                        dump.replicaId(),
-                        ring.size(),
-                        dump.position());
-                replica.close();
-                return;
+                fellBehind();
+                continue;
             }
-            for (Packet p : dump.fromRing(event)) {
-                replica.write(p, replica.voidPromise());
-            }
+            write(event);
             cursor++;
             wrote = true;
         }
@@ -79,6 +113,82 @@ public final class RingFeed {
             sentSinceHeartbeat = true;
             replica.flush();
         }
+    }
+
+    private void write(final RawEvent event) {
+        for (Packet p : dump.fromRing(event)) {
+            replica.write(p, replica.voidPromise());
+        }
+    }
+
+    /** The replica's next event left the ring: continue from the master's dump, from exactly where its stream is. */
+    private void fellBehind() {
+        final BinlogPosition at = dump.position();
+        final long now = System.nanoTime();
+        catchUpReported = now - lastReport >= REPORT_INTERVAL_NANOS;
+        if (catchUpReported) {
+            LOG.warn(
+                    "replica - {} fell behind the ring (at most {} bytes in {} slots) at {}; it lags on, served by a"
+                            + " master dump of its own from there until it reaches the ring again{}",
+                    dump.replicaId(),
+                    ring.maxBytes(),
+                    ring.size(),
+                    at,
+                    unreported == 0
+                            ? ""
+                            : " (" + unreported + " more time(s) in the last "
+                                    + TimeUnit.NANOSECONDS.toSeconds(now - lastReport) + " s, not logged)");
+            lastReport = now;
+            unreported = 0;
+        } else {
+            unreported++;
+            LOG.debug("replica - {} fell behind the ring at {}", dump.replicaId(), at);
+        }
+        ring.removeReader(wakeUp);
+        final long generation = ++catchUps;
+        catchUpEvents = 0;
+        catchUpBytes = 0;
+        catchUpStarted = System.nanoTime();
+        catchUp = hub.catchUp(
+                Long.parseLong(dump.replicaId()),
+                at.file(),
+                at.offset(),
+                wakeUp,
+                cause -> replica.eventLoop().execute(() -> catchUpFailed(generation, at, cause)));
+    }
+
+    private void rejoin(final long sequence) {
+        catchUp.close();
+        catchUp = null;
+        cursor = sequence;
+        ring.addReader(wakeUp);
+        final String format = "replica - {} back on the ring at {} (sequence {}) after {} events ({} bytes) from the"
+                + " master's dump in {} ms";
+        final Object[] args = {
+            dump.replicaId(),
+            dump.position(),
+            sequence,
+            catchUpEvents,
+            catchUpBytes,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - catchUpStarted)
+        };
+        if (catchUpReported) {
+            LOG.info(format, args);
+        } else {
+            LOG.debug(format, args);
+        }
+    }
+
+    private void catchUpFailed(final long generation, final BinlogPosition from, final Throwable cause) {
+        if (stopped || catchUp == null || generation != catchUps) {
+            return; // the replica left, or that dump was closed on purpose
+        }
+        LOG.warn(
+                "replica - {}: its master dump from {} stopped ({}); closing its connection so that it reconnects",
+                dump.replicaId(),
+                from,
+                cause.toString());
+        replica.close();
     }
 
     private void scheduleDrain() {
@@ -112,6 +222,10 @@ public final class RingFeed {
         ring.removeReader(wakeUp);
         if (heartbeat != null) {
             heartbeat.cancel(false);
+        }
+        if (catchUp != null) {
+            catchUp.close();
+            catchUp = null;
         }
     }
 }

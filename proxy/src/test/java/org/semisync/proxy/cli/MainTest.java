@@ -97,6 +97,30 @@ class MainTest {
         assertThat(config.waitForSlaveCount()).isEqualTo(2);
         assertThat(config.listen()).isEqualTo(ProxyConfig.DEFAULT_LISTEN);
         assertThat(OptionDefaults.environmentName("--wait-no-slave")).isEqualTo("SEMISYNC_PROXY_WAIT_NO_SLAVE");
+        assertThat(config.ringBytes()).isEqualTo(ProxyConfig.DEFAULT_RING_BYTES).isEqualTo(64L << 20);
+    }
+
+    @Test
+    void ringBytesFromTheCommandLineTheEnvironmentOrYaml(@TempDir final Path dir) throws Exception {
+        final Path yaml = Files.writeString(dir.resolve("proxy.yaml"), "master: db1\nring-bytes: 512K\n");
+        assertThat(ringBytes(Map.of(), yaml)).isEqualTo(512L << 10);
+        assertThat(ringBytes(Map.of("SEMISYNC_PROXY_RING_BYTES", "8M"), yaml)).isEqualTo(8L << 20);
+        assertThat(ringBytes(Map.of("SEMISYNC_PROXY_RING_BYTES", "8M"), yaml, "--ring-bytes", "1048576"))
+                .isEqualTo(1L << 20);
+        assertThat(ringBytes(Map.of(), null, "--master", "db1", "--ring-bytes", "2g"))
+                .isEqualTo(2L << 30);
+        assertOneLine(run("--master", "127.0.0.1:1", "--ring-bytes", "lots"), Main.EXIT_USAGE, "not a byte count");
+        assertOneLine(run("--master", "127.0.0.1:1", "--ring-bytes", "1K"), Main.EXIT_USAGE, "ring-bytes");
+    }
+
+    private static long ringBytes(final Map<String, String> env, final Path yaml, final String... args) {
+        final RunCommand command = new RunCommand();
+        final CommandLine cli = new CommandLine(command);
+        final Set<String> keys = new java.util.TreeSet<>();
+        cli.getCommandSpec().options().forEach(o -> keys.add(o.longestName().substring(2)));
+        cli.setDefaultValueProvider(OptionDefaults.load(env, yaml, keys));
+        cli.parseArgs(args);
+        return command.toConfig().ringBytes();
     }
 
     @Test

@@ -37,15 +37,26 @@ public final class GateCluster implements AutoCloseable {
     /** Starts everything; returns once both replicas are connected to the proxy as semi-sync replicas. */
     public static GateCluster start(final MariaDbVersion version, final String name, final SemiSyncSettings settings)
             throws InterruptedException {
-        return start(version, name, settings, (outcome, nanos) -> {});
+        return start(version, name, settings, (outcome, nanos) -> {}, ProxyUnderTest.TEST_RING_BYTES);
     }
 
-    /** As {@link #start(MariaDbVersion, String, SemiSyncSettings)}, with {@code observer} told of every release. */
+    /** As {@link #start(MariaDbVersion, String, SemiSyncSettings)} with a ring of {@code ringBytes}. */
+    public static GateCluster start(
+            final MariaDbVersion version, final String name, final SemiSyncSettings settings, final long ringBytes)
+            throws InterruptedException {
+        return start(version, name, settings, (outcome, nanos) -> {}, ringBytes);
+    }
+
+    /**
+     * As {@link #start(MariaDbVersion, String, SemiSyncSettings)}, with {@code observer} told of every release and a
+     * ring of {@code ringBytes}.
+     */
     public static GateCluster start(
             final MariaDbVersion version,
             final String name,
             final SemiSyncSettings settings,
-            final ReleaseObserver observer)
+            final ReleaseObserver observer,
+            final long ringBytes)
             throws InterruptedException {
         final EmbeddedMariaDb master = EmbeddedMariaDb.builder(version)
                 .name(name + "-master")
@@ -58,7 +69,7 @@ public final class GateCluster implements AutoCloseable {
         try {
             r1 = SemiSyncTopology.semiSyncReplica(name + "-replica1", 2);
             r2 = SemiSyncTopology.semiSyncReplica(name + "-replica2", 3);
-            proxy = ProxyUnderTest.withTracker(master.port(), settings, observer);
+            proxy = ProxyUnderTest.withTracker(master.port(), settings, observer, ringBytes);
             final String start = master.queryString("SELECT @@gtid_binlog_pos");
             for (EmbeddedMariaDb r : List.of(r1, r2)) {
                 Replicas.pointAt(r, "127.0.0.1", proxy.port(), Replicas.Mode.GTID, start);

@@ -29,6 +29,9 @@ public final class ProxyUnderTest implements AutoCloseable {
         this.relay = relay;
     }
 
+    /** The ring tests use unless they ask for another: 4 MiB (16,384 slots). */
+    public static final long TEST_RING_BYTES = 4L << 20;
+
     private static RelayHub startRelay(final ProxyConfig config, final AckTracker tracker) {
         try {
             return RelayHub.start(
@@ -36,7 +39,7 @@ public final class ProxyUnderTest implements AutoCloseable {
                     EmbeddedMariaDb.REPL_USER,
                     EmbeddedMariaDb.REPL_PASSWORD,
                     4_000_000_001L,
-                    16_384,
+                    config.ringBytes(),
                     tracker);
         } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("relay tail did not start: " + e.getMessage(), e);
@@ -50,16 +53,29 @@ public final class ProxyUnderTest implements AutoCloseable {
 
     /** A proxy that serves replicas with semi-sync and feeds their ACKs to a tracker with {@code settings}. */
     public static ProxyUnderTest withTracker(final int masterPort, final SemiSyncSettings settings) {
-        return withTracker(masterPort, settings, (outcome, nanos) -> {});
+        return withTracker(masterPort, settings, (outcome, nanos) -> {}, TEST_RING_BYTES);
     }
 
-    /** As {@link #withTracker(int, SemiSyncSettings)}, with {@code observer} told of every released commit. */
+    /** As {@link #withTracker(int, SemiSyncSettings)} with a ring of {@code ringBytes}. */
     public static ProxyUnderTest withTracker(
-            final int masterPort, final SemiSyncSettings settings, final ReleaseObserver observer) {
+            final int masterPort, final SemiSyncSettings settings, final long ringBytes) {
+        return withTracker(masterPort, settings, (outcome, nanos) -> {}, ringBytes);
+    }
+
+    /**
+     * As {@link #withTracker(int, SemiSyncSettings)}, with {@code observer} told of every released commit and a ring
+     * of {@code ringBytes}.
+     */
+    public static ProxyUnderTest withTracker(
+            final int masterPort,
+            final SemiSyncSettings settings,
+            final ReleaseObserver observer,
+            final long ringBytes) {
         final ProxyConfig config = ProxyConfig.builder()
                 .master(new HostPort("127.0.0.1", masterPort))
                 .listen(new HostPort("127.0.0.1", 0))
                 .connectTimeout(Duration.ofSeconds(2))
+                .ringBytes(ringBytes)
                 .build();
         final AckTracker tracker = AckTracker.builder()
                 .settings(settings)
