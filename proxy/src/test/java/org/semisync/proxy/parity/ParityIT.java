@@ -122,6 +122,7 @@ class ParityIT {
                 LOG.warn("parity: {} on {} aborted", s.name(), ep.name(), e);
                 r.observations().put("scenario aborted", e.getClass().getSimpleName());
             }
+            ep.afterScenario(r.observations());
             return r.observations();
         }
     }

@@ -81,6 +81,21 @@ final class ProxyEndpoint implements ParityEndpoint {
     }
 
     @Override
+    public void afterBaselineSets() {
+        if (relay) {
+            master.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF");
+        }
+    }
+
+    @Override
+    public void afterScenario(final Observations observations) {
+        if (master.isRunning() && !"0".equals(master.queryString("SELECT @@global.rpl_semi_sync_master_enabled"))) {
+            observations.put("the master's own plugin", "switched on through the endpoint");
+            master.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF");
+        }
+    }
+
+    @Override
     public long baselineWaitMillis() {
         return relay ? 3000 : ParityEndpoint.super.baselineWaitMillis();
     }

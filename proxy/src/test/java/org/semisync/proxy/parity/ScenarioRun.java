@@ -494,6 +494,8 @@ final class ScenarioRun implements AutoCloseable {
             Signals.cont(r);
         }
         if (!endpoint.master().isRunning()) {
+            // it crashed (or a scenario stopped it): stop() forgets the dead process, then it starts on its data
+            endpoint.master().stop();
             endpoint.master().start();
             endpoint.afterMasterRestart();
         }
@@ -505,6 +507,7 @@ final class ScenarioRun implements AutoCloseable {
                 "SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_COMMIT")) {
             run(admin(), set);
         }
+        endpoint.afterBaselineSets();
         for (EmbeddedMariaDb r : endpoint.replicas()) {
             r.execute("START SLAVE");
         }
