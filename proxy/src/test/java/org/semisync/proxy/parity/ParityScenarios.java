@@ -155,6 +155,7 @@ final class ParityScenarios {
                 "show_slave_hosts",
                 "SHOW SLAVE HOSTS lists the two replicas' server ids (ports normalised)",
                 ParityScenarios::showSlaveHosts));
+        // last: it restarts the masters, and the proxy's state after that is part of what it observes
         s.add(new Scenario(
                 "master_shutdown_with_waiting_commit",
                 "the master shut down (SIGTERM) while a commit waits: what the waiting client gets; replicas return",
