@@ -37,10 +37,8 @@ interface ParityEndpoint extends AutoCloseable {
     void afterMasterRestart();
 
     /**
-     * Called by the baseline after it sent the baseline SETs through the endpoint. Only the plain relay (control run)
-     * needs it: it forwards those SETs to its 11.4.5 master, whose built-in plugin they would switch on, and the
-     * control's master keeps its plugin off (set directly on the master, not through the endpoint). A scenario that
-     * itself switches it on through the relay gets what a relay gives.
+     * Called by the baseline after it sent the baseline SETs through the endpoint: side B resets its master's own
+     * semi-sync variables (plugin off, defaults) directly on the master. Nothing for the plugin side.
      */
     default void afterBaselineSets() {}
 

@@ -80,11 +80,20 @@ final class ProxyEndpoint implements ParityEndpoint {
         return replicas;
     }
 
+    /**
+     * Side B's master keeps its own (built-in, disabled) semi-sync variables at their defaults, set directly on it: a
+     * SET form the proxy does not recognise reaches the master and changes them (e.g.
+     * {@code SET GLOBAL rpl_semi_sync_master_timeout = -1}), and what one scenario leaked must not show in the next.
+     * For the relay, whose master receives the baseline's SETs, this is what keeps its plugin off.
+     */
     @Override
     public void afterBaselineSets() {
-        if (relay) {
-            master.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF");
-        }
+        master.execute(
+                "SET GLOBAL rpl_semi_sync_master_enabled = OFF",
+                "SET GLOBAL rpl_semi_sync_master_timeout = DEFAULT",
+                "SET GLOBAL rpl_semi_sync_master_wait_no_slave = DEFAULT",
+                "SET GLOBAL rpl_semi_sync_master_trace_level = DEFAULT",
+                "SET GLOBAL rpl_semi_sync_master_wait_point = DEFAULT");
     }
 
     @Override
