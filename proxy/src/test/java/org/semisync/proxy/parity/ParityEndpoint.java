@@ -37,6 +37,19 @@ interface ParityEndpoint extends AutoCloseable {
     void afterMasterRestart();
 
     /**
+     * Called by the baseline after it sent the baseline SETs through the endpoint: side B resets its master's own
+     * semi-sync variables (plugin off, defaults) directly on the master. Nothing for the plugin side.
+     */
+    default void afterBaselineSets() {}
+
+    /**
+     * Called after each scenario. Side B's master must keep its built-in plugin off throughout (otherwise the master,
+     * not the proxy, would be doing semi-sync): if a statement reached it and switched the plugin on, this records
+     * that as an observation only side B has, so the scenario fails.
+     */
+    default void afterScenario(final Observations observations) {}
+
+    /**
      * How long the baseline waits for both replicas to show as semi-sync clients. Only the plain relay (control run)
      * shortens it: with the master's plugin off nothing ever counts them, and every scenario would wait in vain.
      */

@@ -122,33 +122,45 @@ class ParityIT {
                 LOG.warn("parity: {} on {} aborted", s.name(), ep.name(), e);
                 r.observations().put("scenario aborted", e.getClass().getSimpleName());
             }
+            ep.afterScenario(r.observations());
             return r.observations();
         }
     }
 
+    /**
+     * One table row: for an equal scenario what it checks; otherwise, per side, the first two differing observations,
+     * each reduced to its first differing line (rows) so the cell stays readable.
+     */
     private static String row(final Scenario s, final Observations a, final Observations b, final List<String> diff) {
         if (diff.isEmpty()) {
             return "| " + s.name() + " | " + cell(s.what()) + " | same | yes |";
         }
         final StringBuilder pa = new StringBuilder();
         final StringBuilder pb = new StringBuilder();
-        for (String n : diff.subList(0, Math.min(3, diff.size()))) {
+        for (String n : diff.subList(0, Math.min(2, diff.size()))) {
+            final String[] la = a.asMap().getOrDefault(n, "(not recorded)").split("\n");
+            final String[] lb = b.asMap().getOrDefault(n, "(not recorded)").split("\n");
+            int i = 0;
+            while (i < la.length && i < lb.length && la[i].equals(lb[i])) {
+                i++;
+            }
             pa.append(n)
                     .append(": ")
-                    .append(a.asMap().getOrDefault(n, "(none)"))
+                    .append(i < la.length ? la[i] : "(no such line)")
                     .append("; ");
             pb.append(n)
                     .append(": ")
-                    .append(b.asMap().getOrDefault(n, "(none)"))
+                    .append(i < lb.length ? lb[i] : "(no such line)")
                     .append("; ");
         }
-        final String more = diff.size() > 3 ? " (+" + (diff.size() - 3) + " more)" : "";
-        return "| " + s.name() + " | " + cell(pa.toString()) + " | " + cell(pb + more) + " | no |";
+        final String more = diff.size() > 2 ? " (+" + (diff.size() - 2) + " more)" : "";
+        return "| " + s.name() + " | " + cell(pa.toString().trim()) + " | "
+                + cell(pb.toString().trim() + more) + " | no |";
     }
 
     private static String cell(final String text) {
         final String flat = text.replace("|", "\\|").replace("\n", "<br>");
-        return flat.length() > 400 ? flat.substring(0, 400) + "…" : flat;
+        return flat.length() > 300 ? flat.substring(0, 300) + "…" : flat;
     }
 
     private static void writeTable() {

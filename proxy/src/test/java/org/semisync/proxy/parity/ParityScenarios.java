@@ -155,6 +155,7 @@ final class ParityScenarios {
                 "show_slave_hosts",
                 "SHOW SLAVE HOSTS lists the two replicas' server ids (ports normalised)",
                 ParityScenarios::showSlaveHosts));
+        // last: it restarts the masters, and the proxy's state after that is part of what it observes
         s.add(new Scenario(
                 "master_shutdown_with_waiting_commit",
                 "the master shut down (SIGTERM) while a commit waits: what the waiting client gets; replicas return",
@@ -522,15 +523,49 @@ final class ParityScenarios {
 
     private static void flushStatus(final ScenarioRun r) throws Exception {
         r.timed("commit", COMMIT);
+        final Map<String, String> before = r.counters();
         r.outcome("FLUSH STATUS", r.client(), "FLUSH STATUS");
-        for (String name : List.of("yes_tx", "no_tx", "no_times", "request_ack", "status", "clients")) {
+        final Map<String, String> after = r.counters();
+        // absolute values depend on each side's history; what is compared is whether FLUSH STATUS reset a counter
+        // (it is itself binlogged, so a counter it resets may already count it again: "reset, now 1")
+        for (String name : List.of(
+                "yes_tx",
+                "no_tx",
+                "no_times",
+                "request_ack",
+                "get_ack",
+                "net_waits",
+                "tx_waits",
+                "tx_wait_time",
+                "net_wait_time",
+                "wait_pos_backtraverse")) {
+            final long b = parse(before.get(name));
+            final long a = parse(after.get(name));
+            final String what;
+            if (a < b) {
+                what = "reset, now " + a;
+            } else if (a == 0 && b == 0) {
+                what = "0 before and after";
+            } else {
+                what = "not reset";
+            }
+            r.observations().put(name + " after FLUSH STATUS", what);
+        }
+        for (String name : List.of("status", "clients")) {
             final String sql = "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_" + name + "'";
             r.rows(sql + " after FLUSH STATUS", sql);
         }
+        final Map<String, String> beforeCommit = r.counters();
         r.timed("commit after FLUSH STATUS", COMMIT);
-        r.rows(
-                "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_yes_tx' after a commit",
-                "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_yes_tx'");
+        r.deltas("deltas of that commit", beforeCommit);
+    }
+
+    private static long parse(final String v) {
+        try {
+            return v == null ? -1 : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static void showForms(final ScenarioRun r, final String kind) throws Exception {

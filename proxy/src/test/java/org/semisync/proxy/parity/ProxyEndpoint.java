@@ -80,6 +80,30 @@ final class ProxyEndpoint implements ParityEndpoint {
         return replicas;
     }
 
+    /**
+     * Side B's master keeps its own (built-in, disabled) semi-sync variables at their defaults, set directly on it: a
+     * SET form the proxy does not recognise reaches the master and changes them (e.g.
+     * {@code SET GLOBAL rpl_semi_sync_master_timeout = -1}), and what one scenario leaked must not show in the next.
+     * For the relay, whose master receives the baseline's SETs, this is what keeps its plugin off.
+     */
+    @Override
+    public void afterBaselineSets() {
+        master.execute(
+                "SET GLOBAL rpl_semi_sync_master_enabled = OFF",
+                "SET GLOBAL rpl_semi_sync_master_timeout = DEFAULT",
+                "SET GLOBAL rpl_semi_sync_master_wait_no_slave = DEFAULT",
+                "SET GLOBAL rpl_semi_sync_master_trace_level = DEFAULT",
+                "SET GLOBAL rpl_semi_sync_master_wait_point = DEFAULT");
+    }
+
+    @Override
+    public void afterScenario(final Observations observations) {
+        if (master.isRunning() && !"0".equals(master.queryString("SELECT @@global.rpl_semi_sync_master_enabled"))) {
+            observations.put("the master's own plugin", "switched on through the endpoint");
+            master.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF");
+        }
+    }
+
     @Override
     public long baselineWaitMillis() {
         return relay ? 3000 : ParityEndpoint.super.baselineWaitMillis();
