@@ -17,6 +17,7 @@ import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.testing.GateCluster;
 import org.semisync.proxy.testing.PrometheusServer;
 import org.semisync.proxy.testing.PrometheusServer.Sample;
+import org.semisync.proxy.testing.ProxyUnderTest;
 import org.semisync.proxy.testing.SemiSyncTopology;
 
 /**
@@ -37,7 +38,11 @@ class PrometheusScrapeIT {
         final PrometheusMetrics meters =
                 new PrometheusMetrics(() -> cluster[0].proxy().tracker().status());
         try (GateCluster started = GateCluster.start(
-                MariaDbVersion.V10_2_11, "prom", SemiSyncSettings.DEFAULTS, meters.releaseObserver())) {
+                MariaDbVersion.V10_2_11,
+                "prom",
+                SemiSyncSettings.DEFAULTS,
+                meters.releaseObserver(),
+                ProxyUnderTest.TEST_RING_BYTES)) {
             cluster[0] = started;
             meters.bind(new ProxyMetrics(
                     started.proxy().probes(),
