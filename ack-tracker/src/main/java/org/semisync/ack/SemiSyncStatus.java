@@ -16,7 +16,7 @@ import java.util.List;
  * @param txWaitTimeMicros {@code _tx_wait_time}: total µs commits waited (acknowledged waits)
  * @param txWaits {@code _tx_waits}: acknowledged waits
  * @param netWaits {@code _net_waits}: events sent to replicas asking for an ACK (as the plugin counts them)
- * @param netWaitTimeMicros {@code _net_wait_time}: total µs from a commit's registration to the ACK that covered it
+ * @param netWaitTimeMicros {@code _net_wait_time}: always 0, as in the plugin, which declares it and never adds to it
  * @param waitSessions {@code _wait_sessions}: commits waiting now
  * @param waitPosBacktraverse {@code _wait_pos_backtraverse}: waits registered below the lowest waiting position
  * @param getAck {@code _get_ack}: ACK packets received
