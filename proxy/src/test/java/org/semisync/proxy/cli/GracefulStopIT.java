@@ -23,6 +23,7 @@ import org.semisync.proxy.testing.GateCluster;
 import org.semisync.proxy.testing.ProxyJar;
 import org.semisync.proxy.testing.SemiSyncTopology;
 import org.semisync.proxy.testing.SharedServers;
+import org.semisync.proxy.testing.Signals;
 
 /**
  * SIGTERM to the proxy process while a commit waits for a stalled replica: the proxy stops accepting at once, the
@@ -49,7 +50,7 @@ class GracefulStopIT {
             awaitStatus(port, "Rpl_semi_sync_master_clients", "1");
 
             final long pid = replica.pid();
-            signal("STOP", pid);
+            Signals.send("STOP", pid);
             final CompletableFuture<Long> commit = CompletableFuture.supplyAsync(() -> {
                 try (Connection c = connect(port, db)) {
                     c.createStatement().executeUpdate("INSERT INTO t VALUES (1)");
@@ -68,7 +69,7 @@ class GracefulStopIT {
             assertThat(commit).as("released before the replica acknowledged").isNotDone();
 
             final long resumed = System.nanoTime();
-            signal("CONT", pid);
+            Signals.send("CONT", pid);
             final long committed = commit.get(TIMEOUT_MILLIS / 2, TimeUnit.MILLISECONDS);
             assertThat(committed).isGreaterThan(resumed);
             assertThat(proxy.waitFor(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)).isTrue();
@@ -124,13 +125,5 @@ class GracefulStopIT {
             }
         }
         throw new AssertionError("the proxy still accepted clients 5 s after SIGTERM");
-    }
-
-    private static void signal(final String name, final long pid) throws Exception {
-        // bash's built-in kill: no procps needed on a bare CI image
-        final Process kill = new ProcessBuilder("bash", "-c", "kill -" + name + " " + pid)
-                .inheritIO()
-                .start();
-        assertThat(kill.waitFor()).isZero();
     }
 }

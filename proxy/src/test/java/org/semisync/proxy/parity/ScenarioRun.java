@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
 import org.semisync.proxy.demo.Replicas;
+import org.semisync.proxy.testing.Signals;
 
 /**
  * The scenario DSL: one run of a scenario against one {@link ParityEndpoint}. Every step that observes something

@@ -21,6 +21,7 @@ import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.demo.Replicas;
 import org.semisync.proxy.testing.FakeReplica;
 import org.semisync.proxy.testing.GateCluster;
+import org.semisync.proxy.testing.Signals;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -66,7 +67,7 @@ class BurstLagIT {
                 final long accepted = cluster.proxy().server().counters().accepted();
                 proxyLog.addAppender(log);
                 final long t0 = System.nanoTime();
-                signal(r2, "STOP");
+                Signals.stop(r2);
                 try {
                     burst(s, 0, STATEMENTS / 2);
                     s.execute("INSERT INTO big VALUES (1, REPEAT('x', " + BIG_ROW_BYTES + "))");
@@ -74,7 +75,7 @@ class BurstLagIT {
                     final long frozen = Duration.ofNanos(System.nanoTime() - t0).toMillis();
                     Thread.sleep(Math.max(0, 3000 - frozen));
                 } finally {
-                    signal(r2, "CONT");
+                    Signals.cont(r2);
                 }
                 burst(s, STATEMENTS / 2, STATEMENTS);
                 s.execute("INSERT INTO big VALUES (2, REPEAT('y', " + BIG_ROW_BYTES + "))");
@@ -197,14 +198,6 @@ class BurstLagIT {
             }
             s.execute(sql.toString());
         }
-    }
-
-    private static void signal(final EmbeddedMariaDb server, final String signal) throws Exception {
-        // bash's built-in kill: a minimal CI image may lack procps' /bin/kill
-        final Process kill = new ProcessBuilder("bash", "-c", "kill -" + signal + " " + server.pid())
-                .inheritIO()
-                .start();
-        assertThat(kill.waitFor()).isZero();
     }
 
     private static void await(final String what, final BooleanSupplier condition) throws InterruptedException {

@@ -16,6 +16,7 @@ import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.demo.Replicas;
 import org.semisync.proxy.testing.FakeReplica;
 import org.semisync.proxy.testing.GateCluster;
+import org.semisync.proxy.testing.Signals;
 
 /**
  * The relay under trouble, on one topology (10.2.11 master, two 11.4.5 semi-sync replicas through the proxy, GTID
@@ -52,7 +53,7 @@ class RelayResilienceIT {
             await("r1 back on the ring", () -> cluster.proxy().relay().ringServedDumps() == 2);
 
             // SIGSTOP: the frozen replica holds nothing up; the other keeps acknowledging every commit
-            signal(r2, "STOP");
+            Signals.stop(r2);
             try {
                 final long r1Acks = acks(cluster, "2");
                 final long r2Acks = acks(cluster, "3");
@@ -72,7 +73,7 @@ class RelayResilienceIT {
                         .isEqualTo(r2Acks);
                 assertThat(cluster.proxy().tracker().status().noTx()).isZero();
             } finally {
-                signal(r2, "CONT");
+                Signals.cont(r2);
             }
             awaitEqual(cluster);
 
@@ -188,14 +189,6 @@ class RelayResilienceIT {
     private static long heartbeats(final EmbeddedMariaDb replica) {
         return Long.parseLong(replica.queryRow("SHOW GLOBAL STATUS LIKE 'Slave_received_heartbeats'")
                 .get("Value"));
-    }
-
-    private static void signal(final EmbeddedMariaDb server, final String signal) throws Exception {
-        // bash's built-in kill: a minimal CI image may lack procps' /bin/kill
-        final Process kill = new ProcessBuilder("bash", "-c", "kill -" + signal + " " + server.pid())
-                .inheritIO()
-                .start();
-        assertThat(kill.waitFor()).isZero();
     }
 
     private static void await(final String what, final BooleanSupplier condition) throws InterruptedException {
