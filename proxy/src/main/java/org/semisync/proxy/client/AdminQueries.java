@@ -2,7 +2,6 @@ package org.semisync.proxy.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.semisync.proxy.admin.AdminCommands;
 import org.semisync.proxy.admin.AdminStatement;
@@ -55,8 +54,7 @@ final class AdminQueries {
         if (p.readableBytes() > MAX_ADMIN_QUERY || !QueryBytes.contains(p, SEMI_SYNC_NAME)) {
             return false; // every query passes here: look at the bytes before decoding
         }
-        final AdminStatement set = AdminStatement.recognise(
-                p.toString(p.readerIndex() + 1, p.readableBytes() - 1, StandardCharsets.UTF_8));
+        final AdminStatement set = AdminStatement.recognise(QueryBytes.text(p));
         if (set == null) {
             return false;
         }
@@ -75,9 +73,7 @@ final class AdminQueries {
     void onFlush(final Packet packet) {
         final ByteBuf p = packet.payload();
         if (QueryBytes.contains(p, FLUSH)
-                && FLUSH_STATUS
-                        .matcher(p.toString(p.readerIndex() + 1, p.readableBytes() - 1, StandardCharsets.UTF_8))
-                        .matches()) {
+                && FLUSH_STATUS.matcher(QueryBytes.text(p)).matches()) {
             admin.resetStats();
         }
     }

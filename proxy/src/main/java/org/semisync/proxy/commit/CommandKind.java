@@ -1,11 +1,10 @@
 package org.semisync.proxy.commit;
 
-import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import org.semisync.proxy.protocol.Commands;
 import org.semisync.proxy.protocol.Packet;
+import org.semisync.proxy.protocol.QueryBytes;
 
 /**
  * What the commit gate knows about a command when it is sent, to judge its response when it ends: whether it may
@@ -45,7 +44,7 @@ record CommandKind(
         return switch (packet.firstByte()) {
             case Commands.COM_QUERY -> {
                 // whether a transaction is open is known only when the previous response has ended (pipelining)
-                final List<String> statements = SqlText.split(queryText(packet));
+                final List<String> statements = SqlText.split(QueryBytes.text(packet.payload()));
                 final boolean mayShow = ReadClassifier.mayShowData(statements);
                 if (!WriteClassifier.mayWrite(statements, true)) {
                     if (!statements.stream().allMatch(WriteClassifier::callsOnlyBuiltIns)) {
@@ -81,14 +80,9 @@ record CommandKind(
     static CommandKind classifyRead(final Packet packet) {
         return switch (packet.firstByte()) {
             case Commands.COM_QUERY ->
-                ReadClassifier.mayShowData(SqlText.split(queryText(packet))) ? READ : SHOWS_NOTHING;
+                ReadClassifier.mayShowData(SqlText.split(QueryBytes.text(packet.payload()))) ? READ : SHOWS_NOTHING;
             case Commands.COM_STMT_EXECUTE, Commands.COM_STMT_BULK_EXECUTE, Commands.COM_STMT_FETCH -> READ;
             default -> SHOWS_NOTHING; // ping, prepare (metadata), init db, set option, …
         };
-    }
-
-    private static String queryText(final Packet packet) {
-        final ByteBuf p = packet.payload();
-        return p.toString(p.readerIndex() + 1, p.readableBytes() - 1, StandardCharsets.UTF_8);
     }
 }

@@ -26,6 +26,11 @@ public final class QueryBytes {
         }
     }
 
+    /** The SQL text of a COM_QUERY payload (after its command byte), decoded as UTF-8. */
+    public static String text(final ByteBuf payload) {
+        return payload.toString(payload.readerIndex() + 1, payload.readableBytes() - 1, StandardCharsets.UTF_8);
+    }
+
     /** {@code word} for {@link #contains}. */
     public static Word word(final String word) {
         return new Word(word);

@@ -78,8 +78,7 @@ public final class ReplicationCommands {
                 if (p.readableBytes() > MAX_REPLICATION_QUERY || !mayConcernReplication(p)) {
                     return RELAY; // every client's queries pass here: decode only the few that can match below
                 }
-                final String sql =
-                        normalise(p.toString(p.readerIndex() + 1, p.readableBytes() - 1, StandardCharsets.UTF_8));
+                final String sql = normalise(QueryBytes.text(p));
                 final boolean enabled = tracker.status().settings().enabled();
                 if (SHOW_PROBE.matcher(sql).matches()) {
                     return new Answer(ResultSetWriter.write(
