@@ -39,8 +39,6 @@ public final class DumpStream {
     private boolean formatSeen;
     /** Whether this stream tells the tracker where transactions end (not needed when the shared tail does). */
     private boolean reportCommits = true;
-    /** The event being followed comes from the shared ring (its commit is the tail's to report). */
-    private boolean ringEvent;
 
     private final AckTracker tracker;
     private final ByteBufAllocator alloc;
@@ -126,17 +124,8 @@ public final class DumpStream {
 
     /** One event of the shared ring, as the master wrote it, framed like a relayed one. */
     public List<Packet> fromRing(final RawEvent event) {
-        ringEvent = true;
-        try {
-            return framedFromRing(event);
-        } finally {
-            ringEvent = false;
-        }
-    }
-
-    private List<Packet> framedFromRing(final RawEvent event) {
         if (!semiSync) {
-            return event(eventPacket(event.bytes()));
+            return event(eventPacket(event.bytes()), true);
         }
         // the ring's events are copied anyway: write the semi-sync header in the same buffer (no composite)
         final byte[] bytes = event.bytes();
@@ -146,7 +135,7 @@ public final class DumpStream {
                 .writeByte(0)
                 .writeBytes(bytes);
         // follow() reads the event after the byte at the reader index, as in [00][event]
-        final boolean needAck = followOwned(framed.readerIndex(2));
+        final boolean needAck = followOwned(framed.readerIndex(2), true);
         framed.readerIndex(0).setByte(2, needAck ? NEED_ACK : 0);
         return split(framed, needAck);
     }
@@ -158,7 +147,7 @@ public final class DumpStream {
 
     /** A heartbeat with the current coordinates (sent while idle when the dump is served from the ring). */
     public List<Packet> heartbeat(final long masterServerId, final boolean crc32) {
-        return event(eventPacket(SyntheticEvents.heartbeat(masterServerId, file, position, crc32)));
+        return event(eventPacket(SyntheticEvents.heartbeat(masterServerId, file, position, crc32)), false);
     }
 
     /** The position the replica has received up to, in master coordinates. */
@@ -180,7 +169,7 @@ public final class DumpStream {
             final CompositeByteBuf whole = alloc.compositeBuffer(pending.size());
             pending.forEach(b -> whole.addComponent(true, b));
             pending.clear();
-            return event(whole);
+            return event(whole, false);
         }
         final int marker = packet.firstByte();
         if (marker != Packets.OK) {
@@ -191,12 +180,12 @@ public final class DumpStream {
         }
         final ByteBuf payload = packet.payload().retain();
         packet.release();
-        return event(payload);
+        return event(payload, false);
     }
 
-    /** {@code payload} is {@code [0x00][event]}; owned here. */
-    private List<Packet> event(final ByteBuf payload) {
-        final boolean needAck = followOwned(payload);
+    /** {@code payload} is {@code [0x00][event]}; owned here. {@code fromRing}: see {@link #follow}. */
+    private List<Packet> event(final ByteBuf payload, final boolean fromRing) {
+        final boolean needAck = followOwned(payload, fromRing);
         final ByteBuf framed;
         if (semiSync) {
             final ByteBuf header = alloc.buffer(3).writeByte(Packets.OK).writeByte(SEMI_SYNC_MAGIC);
@@ -234,17 +223,20 @@ public final class DumpStream {
     }
 
     /** {@link #follow} on a buffer owned here: released if the event is malformed. */
-    private boolean followOwned(final ByteBuf payload) {
+    private boolean followOwned(final ByteBuf payload, final boolean fromRing) {
         try {
-            return follow(payload);
+            return follow(payload, fromRing);
         } catch (RuntimeException e) {
             payload.release();
             throw e;
         }
     }
 
-    /** Follows positions and transactions; returns whether this event ends a transaction (asks for an ACK). */
-    private boolean follow(final ByteBuf payload) {
+    /**
+     * Follows positions and transactions; returns whether this event ends a transaction (asks for an ACK).
+     * {@code fromRing}: the event comes from the shared ring, whose tail reports its commit already.
+     */
+    private boolean follow(final ByteBuf payload, final boolean fromRing) {
         final int base = payload.readerIndex() + 1;
         if (payload.readableBytes() < 1 + EventHeader.SIZE) {
             throw new MalformedPacketException("binlog event shorter than its header");
@@ -327,7 +319,7 @@ public final class DumpStream {
             quietEnd = null;
         }
         if (ends) {
-            if (reportCommits || !ringEvent) {
+            if (reportCommits || !fromRing) {
                 tracker.transactionCommitted(gtid, new BinlogPosition(file, position));
             }
             gtid = null;
