@@ -59,6 +59,8 @@ public final class DumpStream {
     private BinlogPosition quietEnd;
     /** Whether the replica acknowledged {@link #lastTransactionEnd}. */
     private boolean lastTransactionAcked;
+    /** Where the transaction closed by the event just framed ends; null when that event closed none. */
+    private BinlogPosition transactionEnded;
 
     public DumpStream(
             final String replicaId,
@@ -122,8 +124,22 @@ public final class DumpStream {
         return gtidMode;
     }
 
+    /**
+     * For an asynchronous replica in wait point AFTER_SYNC: the gate its events pass through (see {@link
+     * #transactionEnded}); null for a semi-sync replica, whose own ACKs are what the quorum counts.
+     */
+    public AsyncReplicaGate asyncGate(final io.netty.channel.Channel replica, final Runnable resumed) {
+        return semiSync ? null : new AsyncReplicaGate(tracker, replica, resumed);
+    }
+
+    /** Where the transaction closed by the last event framed ends; null when it closed none (or is incomplete). */
+    public BinlogPosition transactionEnded() {
+        return transactionEnded;
+    }
+
     /** One event of the shared ring, as the master wrote it, framed like a relayed one. */
     public List<Packet> fromRing(final RawEvent event) {
+        transactionEnded = null;
         if (!semiSync) {
             return event(eventPacket(event.bytes()), true);
         }
@@ -160,6 +176,7 @@ public final class DumpStream {
      * arriving in continuation packets). Takes ownership of {@code packet}.
      */
     public List<Packet> fromMaster(final Packet packet) {
+        transactionEnded = null;
         if (!pending.isEmpty() || packet.continues()) {
             pending.add(packet.payload().retain());
             packet.release();
@@ -319,13 +336,14 @@ public final class DumpStream {
             quietEnd = null;
         }
         if (ends) {
+            transactionEnded = new BinlogPosition(file, position);
             if (reportCommits || !fromRing) {
-                tracker.transactionCommitted(gtid, new BinlogPosition(file, position));
+                tracker.transactionCommitted(gtid, transactionEnded);
             }
             gtid = null;
             inTransaction = false;
             if (semiSync) {
-                lastTransactionEnd = new BinlogPosition(file, position);
+                lastTransactionEnd = transactionEnded;
                 quietEnd = lastTransactionEnd;
                 lastTransactionAcked = false;
             }
