@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.ReleaseOutcome;
@@ -23,6 +24,9 @@ import org.semisync.proxy.protocol.Packet;
 public final class AsyncReplicaGate {
     private final AckTracker tracker;
     private final Channel replica;
+    /** Runs the tracker's answers: the replica's event loop. */
+    private final Executor loop;
+
     private final Runnable resumed;
     /** Packets in order, each transaction end preceded by its position: the point where the queue may stop. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -33,11 +37,13 @@ public final class AsyncReplicaGate {
     private BinlogPosition acknowledged;
 
     /**
+     * @param loop the replica's event loop
      * @param resumed runs (on the event loop) when a hold ended and the queue is empty again: the sources go on
      */
-    AsyncReplicaGate(final AckTracker tracker, final Channel replica, final Runnable resumed) {
+    AsyncReplicaGate(final AckTracker tracker, final Channel replica, final Executor loop, final Runnable resumed) {
         this.tracker = tracker;
         this.replica = replica;
+        this.loop = loop;
         this.resumed = resumed;
     }
 
@@ -81,7 +87,7 @@ public final class AsyncReplicaGate {
             if (next instanceof BinlogPosition end) {
                 if (mustWait(end)) {
                     holding = true;
-                    tracker.awaitRead(end, replica.eventLoop(), (outcome, waited) -> released(end, outcome));
+                    tracker.awaitRead(end, loop, (outcome, waited) -> released(end, outcome));
                     return;
                 }
                 queue.pollFirst();

@@ -129,7 +129,7 @@ public final class DumpStream {
      * #transactionEnded}); null for a semi-sync replica, whose own ACKs are what the quorum counts.
      */
     public AsyncReplicaGate asyncGate(final io.netty.channel.Channel replica, final Runnable resumed) {
-        return semiSync ? null : new AsyncReplicaGate(tracker, replica, resumed);
+        return semiSync ? null : new AsyncReplicaGate(tracker, replica, replica.eventLoop(), resumed);
     }
 
     /** Where the transaction closed by the last event framed ends; null when it closed none (or is incomplete). */
