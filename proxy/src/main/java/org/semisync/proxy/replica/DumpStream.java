@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
+import org.semisync.ack.SemiSyncStatus;
 import org.semisync.proxy.binlog.RawEvent;
 import org.semisync.proxy.binlog.SyntheticEvents;
 import org.semisync.proxy.protocol.Packet;
@@ -261,18 +262,25 @@ public final class DumpStream {
                     return false;
                 }
                 acks.transactionEnded(transactionEnded);
-                return ackWanted();
+                return ackWanted(transactionEnded);
             }
             default -> throw new IllegalStateException(step.toString());
         }
     }
 
     /**
-     * Whether to ask for an ACK of a transaction's end: not while semi-sync is disabled (the plugin's
-     * update_sync_header sets no flag then, so replicas send nothing); every request counts in net_waits.
+     * Whether to ask for an ACK of a transaction's end, as the plugin's update_sync_header decides: not while semi-sync
+     * is disabled (no flag, so replicas send nothing), and not while ON for a transaction the quorum has already
+     * acknowledged (a replica catching up on old transactions then streams them without an ACK round trip each).
+     * Every request counts in net_waits.
      */
-    private boolean ackWanted() {
-        if (!tracker.status().settings().enabled()) {
+    private boolean ackWanted(final BinlogPosition end) {
+        final SemiSyncStatus status = tracker.status();
+        if (!status.settings().enabled()) {
+            return false;
+        }
+        final BinlogPosition acknowledged = status.quorumPosition();
+        if (status.on() && acknowledged != null && acknowledged.covers(end)) {
             return false;
         }
         tracker.ackRequested();
