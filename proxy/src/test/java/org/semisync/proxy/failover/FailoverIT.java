@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -24,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
 import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.demo.Replicas;
@@ -49,11 +49,16 @@ class FailoverIT {
     private static final Duration DOWNTIME_LIMIT = Duration.ofSeconds(8);
 
     @Test
-    void killingTheActiveProxyMovesClientsAndReplicasToTheStandbyWithoutLoss(@TempDir final Path dir) throws Exception {
+    void killingTheActiveProxyMovesClientsAndReplicasToTheStandbyWithoutLoss() throws Exception {
         assumeTrue(
                 Files.isExecutable(HaproxyServer.BINARY),
                 "/usr/sbin/haproxy is absent: install Debian's haproxy package (.ci/run does)");
         final long began = System.nanoTime();
+        // the proxies', HAProxy's and the replicas' logs stay here for a look at a failover's timeline
+        final Path dir = Files.createDirectories(Path.of("target", "failover").toAbsolutePath());
+        for (String log : List.of("a.log", "b.log", "haproxy.log")) {
+            Files.deleteIfExists(dir.resolve(log));
+        }
         final int frontend = freePort();
         try (EmbeddedMariaDb master = EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
                         .name("failover-master")
@@ -69,6 +74,13 @@ class FailoverIT {
             inParallel(a::start, b::start);
             try (HaproxyServer haproxy = HaproxyServer.start(dir, HaproxyServer.environment(frontend, a, b))) {
                 failOver(haproxy, frontend, master, List.of(r1, r2), a, b, began);
+            } finally {
+                for (EmbeddedMariaDb r : List.of(r1, r2)) {
+                    Files.copy(
+                            r.baseDir().resolve("error.log"),
+                            dir.resolve(r.name() + ".log"),
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         }
     }

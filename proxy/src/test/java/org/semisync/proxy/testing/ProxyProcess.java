@@ -126,17 +126,6 @@ public final class ProxyProcess implements AutoCloseable {
         return get("/ready");
     }
 
-    /** The value of the unlabelled sample {@code metric} in {@code GET /metrics}. */
-    public double metric(final String metric) throws IOException, InterruptedException {
-        final String body = get("/metrics").body();
-        final Matcher m =
-                Pattern.compile("(?m)^" + Pattern.quote(metric) + " (\\S+)$").matcher(body);
-        if (!m.find()) {
-            throw new IllegalStateException(name + " has no sample " + metric + " in:\n" + body);
-        }
-        return Double.parseDouble(m.group(1));
-    }
-
     private HttpResponse<String> get(final String path) throws IOException, InterruptedException {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + path))
