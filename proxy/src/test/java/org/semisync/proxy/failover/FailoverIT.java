@@ -56,8 +56,8 @@ class FailoverIT {
         final long began = System.nanoTime();
         // the proxies', HAProxy's and the replicas' logs stay here for a look at a failover's timeline
         final Path dir = Files.createDirectories(Path.of("target", "failover").toAbsolutePath());
-        for (String log : List.of("a.log", "b.log", "haproxy.log")) {
-            Files.deleteIfExists(dir.resolve(log));
+        for (String stale : List.of("a.log", "b.log", "haproxy.log", "haproxy.sock")) {
+            Files.deleteIfExists(dir.resolve(stale));
         }
         final int frontend = freePort();
         try (EmbeddedMariaDb master = EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
