@@ -148,6 +148,10 @@ final class CommandRouter {
             client.flush();
             return false;
         }
+        if (decision instanceof ReplicationCommands.Rewrite rewrite) {
+            link.toMaster(rewrite.packet());
+            return false;
+        }
         if (decision instanceof ReplicationCommands.StartDump start) {
             gate = null; // a dump's answer is a binlog stream, not statement results
             dump = new ReplicaDump(start.stream(), relay, client, masterConnectionId, link::resumeMasterReads);

@@ -249,7 +249,10 @@ public final class DumpStream {
                 acks.transactionStarted();
                 return false;
             }
-            case OTHER -> {
+            case OTHER, HEARTBEAT -> {
+                // A heartbeat after a GTID dump skipped what the replica has matters most: a replica that connects up
+                // to date acknowledges nothing, and without this its position would stay at the dump's start (the
+                // first read in AFTER_SYNC would then wait for the whole timeout)
                 acks.otherEvent(follower.position());
                 return false;
             }

@@ -19,8 +19,13 @@ final class EventFollower {
     enum Step {
         /** A Rotate: the stream is at a (new) file. */
         ROTATE,
-        /** Format_description, heartbeat, or an artificial event: no position of the stream's own. */
+        /** Format_description or an artificial event: no position of the stream's own. */
         SETUP,
+        /**
+         * A heartbeat: the master has nothing more for the replica; everything before its position was sent or, in
+         * GTID mode, skipped because the replica has it.
+         */
+        HEARTBEAT,
         /** A transaction began (GTID event, BEGIN). */
         STARTS,
         /** A transaction's last event (XID, XA PREPARE, COMMIT, a DDL): the one a semi-sync replica ACKs. */
@@ -104,7 +109,7 @@ final class EventFollower {
                 if (file != null && logPos > position) {
                     position = logPos;
                 }
-                return Step.SETUP;
+                return Step.HEARTBEAT;
             }
             default -> {}
         }
