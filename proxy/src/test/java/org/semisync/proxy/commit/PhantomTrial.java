@@ -33,11 +33,12 @@ final class PhantomTrial {
             long probes,
             double readsHeld,
             Set<Integer> lostReads,
-            Set<Integer> lostCommits) {
+            Set<Integer> lostCommits,
+            String phases) {
         String line(final String name) {
             return String.format(
                     "%s: %d acknowledged, %d shown in %d reads, %d reads held, %d probes, lost: %d shown %s,"
-                            + " %d acknowledged %s",
+                            + " %d acknowledged %s; ms: %s",
                     name,
                     acknowledged,
                     shown,
@@ -47,7 +48,8 @@ final class PhantomTrial {
                     lostReads.size(),
                     sample(lostReads),
                     lostCommits.size(),
-                    sample(lostCommits));
+                    sample(lostCommits),
+                    phases);
         }
 
         private static String sample(final Set<Integer> ids) {
@@ -58,6 +60,23 @@ final class PhantomTrial {
     }
 
     private PhantomTrial() {}
+
+    /** Where a trial's time goes (the machine is shared: set-up dominates when it is loaded). */
+    private static final class Phases {
+        private final StringBuilder text = new StringBuilder();
+        private long last = System.nanoTime();
+
+        void mark(final String phase) {
+            final long now = System.nanoTime();
+            text.append(text.length() == 0 ? "" : " ").append(phase).append(' ').append((now - last) / 1_000_000);
+            last = now;
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
+    }
 
     /**
      * Runs one trial with the given wait point ({@code after_sync} / {@code after_commit}) on a fresh master of
@@ -75,6 +94,7 @@ final class PhantomTrial {
         final String detection;
         final long probes;
         final double readsHeld;
+        final Phases phases = new Phases();
         try (EmbeddedMariaDb master = EmbeddedMariaDb.builder(version)
                         .name("phantom-master")
                         .serverId(serverId)
@@ -83,17 +103,20 @@ final class PhantomTrial {
                 ProxyProcess proxy = ProxyProcess.start(
                         master, name, "--wait-point", waitPoint, "--timeout", "600000", "--log-level", "warn");
                 DelayingLink link = DelayingLink.start(proxy.port(), LINK_DELAY_MILLIS)) {
+            phases.mark("start");
             final String start = master.queryString("SELECT @@gtid_binlog_pos");
             for (EmbeddedMariaDb r : replicas) {
                 r.execute("STOP SLAVE", "RESET SLAVE ALL");
                 Replicas.pointAt(r, "127.0.0.1", link.port(), Replicas.Mode.GTID, start);
             }
             proxy.awaitStatus("Rpl_semi_sync_master_clients", "2"::equals);
+            phases.mark("connect");
             master.execute("CREATE TABLE " + table + " (id INT PRIMARY KEY)");
             for (EmbeddedMariaDb r : replicas) {
                 Replicas.awaitCaughtUp(r, master, Duration.ofSeconds(60));
             }
             detection = proxy.commitDetection();
+            phases.mark("table");
             load = AuditWorkload.start(proxy, table, WRITERS, READERS);
             try {
                 Thread.sleep(LOAD_MILLIS);
@@ -109,6 +132,7 @@ final class PhantomTrial {
                 link.cut();
                 proxy.killTogetherWith(master);
                 load.killed();
+                phases.mark("load+kill");
             } finally {
                 load.close();
             }
@@ -121,6 +145,7 @@ final class PhantomTrial {
             RelayLogs.awaitApplied(r);
             onReplicas.addAll(RelayLogs.ids(r, table));
         }
+        phases.mark("applied");
         final Set<Integer> lostReads = new HashSet<>(load.shown);
         lostReads.removeAll(onReplicas);
         final Set<Integer> lostCommits = new HashSet<>(load.acknowledged);
@@ -133,7 +158,8 @@ final class PhantomTrial {
                 probes,
                 readsHeld,
                 lostReads,
-                lostCommits);
+                lostCommits,
+                phases.toString());
     }
 
     /** A replica's IO thread gives up on a dead master soon, so that STOP SLAVE of the next trial is quick. */

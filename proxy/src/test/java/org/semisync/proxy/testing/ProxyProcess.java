@@ -22,12 +22,15 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The proxy's fat jar ({@link ProxyJar}) as a process of its own, so that it can be SIGKILLed for real. Its stdout and
  * stderr go to files under {@code target/} (a pipe nobody drains could block it); the metrics listener is on.
  */
 public final class ProxyProcess implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyProcess.class);
     private static final Pattern READY = Pattern.compile("ready: listening on 127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern DETECTION = Pattern.compile("commit detection: (.*)");
 
@@ -43,8 +46,33 @@ public final class ProxyProcess implements AutoCloseable {
         this.metricsPort = metricsPort;
     }
 
-    /** Starts {@code run} in front of {@code master} with {@code options}; returns once it accepts clients. */
+    /**
+     * Starts {@code run} in front of {@code master} with {@code options}; returns once it accepts clients. A proxy
+     * that exits during start-up is started again, twice at most: on a loaded machine its first connection to a
+     * master that has just started can take longer than the control pool's 5 s (seen at a load average of 22).
+     */
     public static ProxyProcess start(final EmbeddedMariaDb master, final String logName, final String... options)
+            throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(master, logName, options);
+            } catch (ExitedException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                LOG.warn("{} - start-up failed, starting again: {}", logName, e.getMessage());
+            }
+        }
+    }
+
+    /** The proxy exited before it was ready. */
+    private static final class ExitedException extends IllegalStateException {
+        ExitedException(final String message) {
+            super(message);
+        }
+    }
+
+    private static ProxyProcess startOnce(final EmbeddedMariaDb master, final String logName, final String... options)
             throws IOException, InterruptedException {
         final int metricsPort = freePort();
         final List<String> all = new ArrayList<>(List.of(options));
