@@ -66,6 +66,11 @@ final class PhantomTrial {
         private final StringBuilder text = new StringBuilder();
         private long last = System.nanoTime();
 
+        <T> T marked(final String phase, final T result) {
+            mark(phase);
+            return result;
+        }
+
         void mark(final String phase) {
             final long now = System.nanoTime();
             text.append(text.length() == 0 ? "" : " ").append(phase).append(' ').append((now - last) / 1_000_000);
@@ -95,15 +100,25 @@ final class PhantomTrial {
         final long probes;
         final double readsHeld;
         final Phases phases = new Phases();
-        try (EmbeddedMariaDb master = EmbeddedMariaDb.builder(version)
-                        .name("phantom-master")
-                        .serverId(serverId)
-                        .build()
-                        .start();
-                ProxyProcess proxy = ProxyProcess.start(
-                        master, name, "--wait-point", waitPoint, "--timeout", "600000", "--log-level", "warn");
+        try (EmbeddedMariaDb master = phases.marked(
+                        "master",
+                        EmbeddedMariaDb.builder(version)
+                                .name("phantom-master")
+                                .serverId(serverId)
+                                .build()
+                                .start());
+                ProxyProcess proxy = phases.marked(
+                        "proxy",
+                        ProxyProcess.start(
+                                master,
+                                name,
+                                "--wait-point",
+                                waitPoint,
+                                "--timeout",
+                                "600000",
+                                "--log-level",
+                                "warn"));
                 DelayingLink link = DelayingLink.start(proxy.port(), LINK_DELAY_MILLIS)) {
-            phases.mark("start");
             final String start = master.queryString("SELECT @@gtid_binlog_pos");
             for (EmbeddedMariaDb r : replicas) {
                 r.execute("STOP SLAVE", "RESET SLAVE ALL");
