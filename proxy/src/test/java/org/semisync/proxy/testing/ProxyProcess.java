@@ -1,5 +1,6 @@
 package org.semisync.proxy.testing;
 
+import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -33,6 +35,8 @@ public final class ProxyProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyProcess.class);
     private static final Pattern READY = Pattern.compile("ready: listening on 127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern DETECTION = Pattern.compile("commit detection: (.*)");
+    /** One self-signed certificate for every proxy this JVM starts. */
+    private static final SelfSignedCertificate CERTIFICATE = selfSigned();
 
     private final Process process;
     private final Path stdout;
@@ -77,6 +81,14 @@ public final class ProxyProcess implements AutoCloseable {
         final int metricsPort = freePort();
         final List<String> all = new ArrayList<>(List.of(options));
         all.addAll(List.of("--metrics", "127.0.0.1:" + metricsPort));
+        if (!all.contains("--tls-cert")) {
+            // without one the proxy generates an RSA key at every start: 1.5 s at a load average of 9
+            all.addAll(List.of(
+                    "--tls-cert",
+                    CERTIFICATE.certificate().getPath(),
+                    "--tls-key",
+                    CERTIFICATE.privateKey().getPath()));
+        }
         final Path dir = Files.createDirectories(Path.of("target", "proxy-logs"));
         final Path out = dir.resolve(logName + ".out");
         final Path err = dir.resolve(logName + ".log");
@@ -110,6 +122,15 @@ public final class ProxyProcess implements AutoCloseable {
             Thread.sleep(50);
         }
         throw new IllegalStateException("no line " + line + " from the proxy in 90 s: " + Files.readString(err));
+    }
+
+    @SuppressWarnings("deprecation") // Netty's test-grade generator, as the proxy itself uses without --tls-cert
+    private static SelfSignedCertificate selfSigned() {
+        try {
+            return new SelfSignedCertificate("semisync-proxy");
+        } catch (CertificateException e) {
+            throw new IllegalStateException("cannot generate a certificate: " + e.getMessage(), e);
+        }
     }
 
     private static int freePort() throws IOException {
