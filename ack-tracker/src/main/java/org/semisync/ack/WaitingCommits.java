@@ -1,6 +1,5 @@
 package org.semisync.ack;
 
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -8,7 +7,7 @@ import java.util.List;
  * GTID (those that do not yet). Tracker thread only.
  */
 final class WaitingCommits {
-    private final OrderedWaiters byPosition = new OrderedWaiters(Comparator.comparing((Waiter w) -> w.position));
+    private final OrderedWaiters byPosition = new OrderedWaiters((a, b) -> a.position.compareTo(b.position));
     /**
      * Released ones are dropped when they reach the head. All waiters share one timeout, so this is registration
      * order (appends) unless the timeout was lowered meanwhile or the clock went back.
