@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Decides when a held commit may be released: the semi-sync master's bookkeeping as a library. Thread-safe: every
  * method publishes an event into an LMAX Disruptor ring consumed by one thread that owns all state (the single
  * writer); release callbacks run on the executor each waiter names (e.g. the client's event loop). After an input
- * the consumer spins and yields briefly; idle, it sleeps in a timed wait that also drives the timeouts, so it does
+ * the consumer spins briefly; idle, it sleeps in a timed wait that also drives the timeouts, so it does
  * not burn a core.
  *
  * <pre>{@code
@@ -31,10 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AckTracker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AckTracker.class);
-    /** How long the tracker thread spins, then yields, after an input before it parks (measured: SUMMARY.md). */
-    private static final long SPIN_NANOS = 20_000;
-
-    private static final long YIELD_NANOS = 80_000;
+    /** How long the tracker thread spins after an input before it parks (measured: perf/results/ack-tracker). */
+    private static final long SPIN_NANOS = 10_000;
 
     private final Disruptor<TrackerEvent> disruptor;
     private final RingBuffer<TrackerEvent> ring;
@@ -64,8 +62,8 @@ public final class AckTracker implements AutoCloseable {
                 b.ringSize,
                 threads,
                 ProducerType.MULTI,
-                // brief spin and yield after each input, then a timed park that also drives the timeouts
-                new SpinYieldParkWaitStrategy(SPIN_NANOS, YIELD_NANOS, tickNanos));
+                // a brief spin after each input, then a timed park that also drives the timeouts
+                new SpinThenParkWaitStrategy(SPIN_NANOS, tickNanos));
         this.disruptor.handleEventsWith(new Consumer());
         this.disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         this.ring = disruptor.getRingBuffer();

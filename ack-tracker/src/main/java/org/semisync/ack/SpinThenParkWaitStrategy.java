@@ -9,17 +9,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The tracker thread's wait: right after an input it spins briefly, then yields, then parks until a producer unparks
- * it or the timeout passes (which drives the tracker's timeouts). Inputs come in bursts (a commit's registration, its
- * binlog report, the replicas' ACKs), and a wake-up from park costs a futex call on both sides; a spinning consumer
- * takes none. When idle — the previous wait timed out — it parks at once, so an idle tracker costs only its ticks.
+ * The tracker thread's wait: right after an input it spins briefly, then parks until a producer unparks it or the
+ * timeout passes (which drives the tracker's timeouts). Inputs come in bursts (a commit's registration, its binlog
+ * report, the replicas' ACKs), and each wake-up from park costs a futex call on both sides; a spinning consumer takes
+ * none. When idle — the previous wait timed out — it parks at once, so an idle tracker costs only its ticks.
+ *
+ * <p>No yield phase: on this 2-core machine under load, a yielding tracker lost its core for milliseconds at a time
+ * (ACK-to-callback p50 175 µs against 25-45 µs when parked; SUMMARY.md in perf/results/ack-tracker).
  *
  * <p>Producers pay a volatile read per publish ({@link #signalAllWhenBlocking}) and an unpark only when the consumer
  * is parked. Single consumer only.
  */
-final class SpinYieldParkWaitStrategy implements WaitStrategy {
+final class SpinThenParkWaitStrategy implements WaitStrategy {
     private final long spinNanos;
-    private final long yieldNanos;
     private final long timeoutNanos;
     /** Set by the consumer before its last look at the cursor and parking; cleared by the producer that unparks. */
     private final AtomicBoolean parked = new AtomicBoolean();
@@ -28,9 +30,8 @@ final class SpinYieldParkWaitStrategy implements WaitStrategy {
     /** Consumer thread only: the previous wait timed out, so no input is expected soon. */
     private boolean idle;
 
-    SpinYieldParkWaitStrategy(final long spinNanos, final long yieldNanos, final long timeoutNanos) {
+    SpinThenParkWaitStrategy(final long spinNanos, final long timeoutNanos) {
         this.spinNanos = spinNanos;
-        this.yieldNanos = yieldNanos;
         this.timeoutNanos = timeoutNanos;
     }
 
@@ -45,20 +46,13 @@ final class SpinYieldParkWaitStrategy implements WaitStrategy {
         }
         final long start = System.nanoTime();
         if (!idle) {
-            long elapsed = 0;
-            while (elapsed < spinNanos + yieldNanos) {
+            do {
                 barrier.checkAlert();
-                if (elapsed < spinNanos) {
-                    Thread.onSpinWait();
-                } else {
-                    // on 2 cores a spinner takes the core its producers need: from here on, give it to them
-                    Thread.yield();
-                }
+                Thread.onSpinWait();
                 if ((available = dependentSequence.get()) >= sequence) {
                     return available;
                 }
-                elapsed = System.nanoTime() - start;
-            }
+            } while (System.nanoTime() - start < spinNanos);
         }
         available = park(sequence, dependentSequence, barrier, start + timeoutNanos);
         idle = false;
@@ -105,7 +99,6 @@ final class SpinYieldParkWaitStrategy implements WaitStrategy {
 
     @Override
     public String toString() {
-        return "SpinYieldParkWaitStrategy{spin " + spinNanos + " ns, yield " + yieldNanos + " ns, timeout "
-                + timeoutNanos + " ns}";
+        return "SpinThenParkWaitStrategy{spin " + spinNanos + " ns, timeout " + timeoutNanos + " ns}";
     }
 }
