@@ -23,6 +23,7 @@ final class Servers {
             final EmbeddedMariaDb.Builder b = EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
                     .name(name)
                     .serverId(1)
+                    .tls()
                     .option("performance-schema", "ON");
             if (plugin) {
                 b.option("rpl-semi-sync-master-enabled", "ON")
@@ -37,6 +38,7 @@ final class Servers {
         return start(() -> EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
                 .name(name)
                 .serverId(serverId)
+                .tls()
                 .option("rpl-semi-sync-slave-enabled", "ON")
                 .option("log-slave-updates", null)
                 .build());
