@@ -91,6 +91,7 @@ cpu_snapshot() {   # master replicas proxy haproxy (clock ticks)
 START=$(sql "$PORT_MASTER" "SELECT @@gtid_binlog_pos")
 for r in "${REPLICA_PORTS[@]}"; do sql "$r" "SET GLOBAL gtid_slave_pos='$START'"; done
 sb oltp_write_only "$PORT_MASTER" 4 0 "$WORK_DIR/prepare.txt" prepare
+sql "$PORT_MASTER" "CREATE TABLE sbtest.prime (id INT PRIMARY KEY, n INT NOT NULL)"
 
 SOURCE_PORT=""
 point_replicas() {   # point_replicas PORT (nothing to do when they already replicate from it)
@@ -134,7 +135,12 @@ configure() {   # configure CONFIG -> sets TARGET_PORT
       sql "$PORT_MASTER" "SET GLOBAL rpl_semi_sync_master_enabled=OFF"
       sql "$PORT_PROXY" "SET GLOBAL rpl_semi_sync_master_wait_point=$point"   # the proxy's, as the plugin's would be
       point_replicas "$PORT_PROXY"; TARGET_PORT=$PORT_PROXY
-      for _ in $(seq 1 100); do [ "$(proxy_counter semisync_master_clients)" = "$REPLICAS" ] && break; sleep 0.1; done ;;
+      for _ in $(seq 1 100); do [ "$(proxy_counter semisync_master_clients)" = "$REPLICAS" ] && break; sleep 0.1; done
+      # One commit through the proxy, so that the quorum has acknowledged the master's current end: the replicas
+      # have just (re)connected up to date and ACK nothing until the next transaction, and in AFTER_SYNC every read
+      # whose probe position lies past the last ACK (the native cells' writes) is held until a write is ACKed or
+      # the timeout (seen: a read-only cell held every read for the 10 s timeout).
+      sql "$PORT_PROXY" "INSERT INTO sbtest.prime VALUES (1, 1) ON DUPLICATE KEY UPDATE n = n + 1" ;;
   esac
 }
 
