@@ -8,8 +8,9 @@
 # Raw outputs and RESULTS.md go to perf/results/aftersync/.
 set -euo pipefail
 PERF_ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+RESULTS_ROOT="${PERF_RESULTS:-$PERF_ROOT/results}"
 exec "$PERF_ROOT/sysbench/semisync.sh" --tests "oltp_read_only oltp_read_write oltp_point_select" \
   --threads "1 8 32" --configs "native_after_sync proxy_after_sync proxy_after_commit floor_after_sync" \
-  --warmup-test oltp_read_write --out "$PERF_ROOT/results/aftersync" \
+  --warmup-test oltp_read_write --out "$RESULTS_ROOT/aftersync" \
   --title "Reads in AFTER_SYNC: proxy (AFTER_SYNC, AFTER_COMMIT) vs the plugin's AFTER_SYNC, direct and behind haproxy" \
   "$@"

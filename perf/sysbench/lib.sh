@@ -4,6 +4,7 @@ set -euo pipefail
 
 PERF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_ROOT="$(cd "$PERF_ROOT/.." && pwd)"
+RESULTS_ROOT="${PERF_RESULTS:-$PERF_ROOT/results}"   # PERF_RESULTS: write the results elsewhere (trial runs)
 WORK_DIR="$(mktemp -d /tmp/semisync-perf.XXXXXX)"
 PIDS=()
 
@@ -43,7 +44,7 @@ start_mariadb() {
     --innodb-flush-log-at-trx-commit=1 --innodb-buffer-pool-size=256M --max-connections=500 \
     --skip-name-resolve "$@" >/dev/null 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 600); do   # up to 2 minutes: five servers starting on a loaded 2-core machine took over 20 s
     mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -e 'select 1' >/dev/null 2>&1 && break
     sleep 0.2
   done

@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
          "[--no-sysbench]" >&2; exit 2 ;;
   esac
 done
-OUT="$PERF_ROOT/results/prepare/ring-$RING_BYTES-t$THREADS"
+OUT="$RESULTS_ROOT/prepare/ring-$RING_BYTES-t$THREADS"
 mkdir -p "$OUT"; rm -f "$OUT"/*.txt
 need_tools
 sql() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -N -e "$2"; }

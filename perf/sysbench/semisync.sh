@@ -3,14 +3,15 @@
 # Debian MariaDB 10.11, N replicas.
 #   perf/sysbench/semisync.sh [--seconds 15] [--threads "1 8 32 64"] [--tests "oltp_insert oltp_write_only"]
 #       [--passes 1] [--warmup 30] [--replicas 2] [--configs "native_after_commit proxy floor"] [--out DIR]
-#       [--warmup-test oltp_write_only] [--title TEXT]
+#       [--warmup-test oltp_write_only] [--title TEXT] [--jfr DIR]
 # Configurations (interleaved: each cell runs them back to back, in the order given; the first is the baseline):
 #   native_after_commit, native_after_sync   the master's own plugin, clients and replicas connect to the master
 #   floor, floor_after_sync                  the same plugin, clients and replicas connect through haproxy (TCP mode)
 #   proxy (= proxy_after_commit), proxy_after_sync   the master's plugin OFF, clients and replicas through the proxy
 # Per cell: sysbench's output, the CPU time per transaction of the master, the replicas, the proxy, haproxy and
 # sysbench itself (/proc/<pid>/stat, bash's `times` for sysbench), the semi-sync counters' increase (yes_tx/no_tx;
-# for the proxy also held reads and position probes). Raw outputs and RESULTS.md go to perf/results/semisync/ (--out).
+# for the proxy also held reads and position probes). --jfr DIR: a JFR recording (settings=profile) of the proxy during
+# each proxy cell, DIR/<cell>.jfr (jcmd attaches outside the measured window; the profile costs the proxy some CPU). Raw outputs and RESULTS.md go to perf/results/semisync/ (--out).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -20,15 +21,16 @@ TESTS="oltp_insert oltp_write_only"
 PASSES=1
 REPLICAS=2
 CONFIGS="native_after_commit proxy floor"
-OUT="$PERF_ROOT/results/semisync"
+OUT="$RESULTS_ROOT/semisync"
 WARMUP_TEST=oltp_write_only
 TITLE="Semi-sync: proxy vs native vs the floor (haproxy)"
 export SB_HISTOGRAM=on   # p95 comes from sysbench's latency histogram (it prints one percentile, p99 here)
 WARMUP_SECONDS=30
+JFR_DIR=""
 CLK_TCK=$(getconf CLK_TCK)
 usage() {
   echo "usage: $0 [--seconds N] [--threads LIST] [--tests LIST] [--passes N] [--warmup SECONDS] [--replicas N]" \
-    "[--configs LIST] [--out DIR] [--warmup-test TEST] [--title TEXT]" >&2
+    "[--configs LIST] [--out DIR] [--warmup-test TEST] [--title TEXT] [--jfr DIR]" >&2
   exit 2
 }
 while [ $# -gt 0 ]; do
@@ -43,6 +45,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2 ;;
     --warmup-test) WARMUP_TEST=$2; shift 2 ;;
     --title) TITLE=$2; shift 2 ;;
+    --jfr) JFR_DIR=$2; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -163,11 +166,15 @@ for test in $TESTS; do
       caught_up
       read -r y0 n0 h0 p0 <<<"$(counters "$config")"
       file="$OUT/${test}_t${threads}_${config}_run${pass}.txt"
+      jfr=""
+      case $config in proxy*) [ -n "$JFR_DIR" ] && jfr="$JFR_DIR/${test}_t${threads}_${config}_run${pass}.jfr" ;; esac
+      if [ -n "$jfr" ]; then mkdir -p "$JFR_DIR"; jcmd "$PROXY_PID" JFR.start name=cell settings=profile >/dev/null; fi
       read -r c0_master c0_replicas c0_proxy c0_haproxy <<<"$(cpu_snapshot)"
       snapshot_times; c0_sb=$(sysbench_ticks)
       sb "$test" "$TARGET_PORT" "$threads" "$SECONDS_PER_CELL" "$file"
       snapshot_times; c1_sb=$(sysbench_ticks)
       read -r c1_master c1_replicas c1_proxy c1_haproxy <<<"$(cpu_snapshot)"
+      [ -z "$jfr" ] || jcmd "$PROXY_PID" JFR.stop name=cell filename="$jfr" >/dev/null
       sed -i -E 's/\|[* ]+ ([0-9]+)$/| \1/' "$file"   # the histogram's bars: only the counts are read
       read -r y1 n1 h1 p1 <<<"$(counters "$config")"
       txns=$(awk '/transactions:/ {print $2}' "$file")

@@ -5,6 +5,7 @@ usage: summarize.py DIR BASELINE TARGET [TARGET...]   ratios are TARGET / BASELI
                                                       latencies averaged over passes
        summarize.py --tsv DIR                          one line per test, threads and config (means over passes),
                                                       for plots.py
+       summarize.py --compact DIR NATIVE PROXY FLOOR   the README's ratio table
 Besides the ratio table: CPU time per transaction of each process (written by semisync.sh since 2026-11-29), the
 proxy against the floor (haproxy in both paths) at the same wait point, and the proxy's counters per transaction.
 """
@@ -234,9 +235,35 @@ def tsv(directory):
         print("\t".join([test, str(threads), config] + ["NaN" if v is None else f"{v:.3f}" for v in values]))
 
 
+def compact(directory, native, proxy, floor):
+    """One row per cell for the README: proxy/native and proxy/floor TPS, p99 difference, CPU ratios."""
+    cells = load(directory)
+    rows = []
+    for test, threads in sorted({(k[0], k[1]) for k in cells}):
+        n, p, f = (cells.get((test, threads, c), []) for c in (native, proxy, floor))
+        if not p:
+            continue
+        tps = lambda runs: sum(r["tps"] for r in runs) / len(runs) if runs else None
+        div = lambda a, b: None if a is None or not b else a / b
+        p99 = lambda runs: mean([r["p99"] for r in runs])
+        cp, cf, cn = cpu_means(p), cpu_means(f), cpu_means(n)
+        total = lambda c: None if not c else sum(c[x] or 0 for x in ("master", "replicas", "proxy", "haproxy"))
+        rows.append([test, str(threads), fmt(tps(p)), fmt(div(tps(p), tps(n)), "{:.2f}"),
+                     fmt(div(tps(p), tps(f)), "{:.2f}"), fmt(div(tps(f), tps(n)), "{:.2f}"),
+                     fmt(None if p99(p) is None or p99(f) is None else p99(p) - p99(f), "{:+.2f}"),
+                     fmt(div(cp and cp["proxy"], cf and cf["haproxy"]), "{:.1f}"),
+                     fmt(div(total(cp), total(cf)), "{:.2f}"), fmt(div(total(cp), total(cn)), "{:.2f}")])
+    table(["test", "threads", f"{proxy} TPS", f"{proxy}/{native}", f"{proxy}/{floor}", f"{floor}/{native}",
+           f"p99 {proxy} − {floor}, ms", "proxy CPU / haproxy CPU per tx", f"total CPU {proxy}/{floor}",
+           f"total CPU {proxy}/{native}"], rows)
+
+
 def main():
     if sys.argv[1] == "--tsv":
         tsv(sys.argv[2])
+        return
+    if sys.argv[1] == "--compact":
+        compact(*sys.argv[2:6])
         return
     directory, baseline, targets = sys.argv[1], sys.argv[2], sys.argv[3:]
     cells = load(directory)
