@@ -55,11 +55,7 @@ public class RingThroughputBenchmark {
     @Setup(Level.Trial)
     public void start() {
         tracker = AckTracker.builder().build().start();
-        ring = new BinlogRing(1 << 14, Long.MAX_VALUE, (gtid, file, end) -> {}, r -> {
-            final Thread t = new Thread(r, "ring-handler");
-            t.setDaemon(true);
-            return t;
-        });
+        ring = new BinlogRing(1 << 14, Long.MAX_VALUE, (gtid, file, end) -> {});
         templates = new byte[][] {event(0x1E, eventBytes), event(0x10, 31)}; // WRITE_ROWS, XID
     }
 

@@ -1,23 +1,19 @@
 package org.semisync.proxy.binlog;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.dsl.Disruptor;
-import com.lmax.disruptor.dsl.ProducerType;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadFactory;
 import org.semisync.ack.BinlogPosition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Disruptor ring between the tail (one producer at a time) and the replicas. Two handlers gate the producer, and both are
- * quick and never block: one reports transaction ends to {@link ReplicationEvents}; one wakes the replica readers.
- * Replicas do not gate the ring: each reads published slots at its own pace by sequence ({@link #read}), so a slow or
- * stuck replica never holds the tail or the others back.
+ * The Disruptor ring between the tail (one producer at a time) and the replicas. The producer does all the ring's work
+ * on its own thread: it reports each transaction end to {@link ReplicationEvents} and wakes the replica readers, once
+ * per transaction (and per {@value #WAKE_BYTES} bytes of a large one) rather than per event. There are no handler
+ * threads: each hop to another thread costs a futex wake and a context switch per transaction, which on a small
+ * machine was most of the relay's CPU. Replicas do not gate the ring: each reads published slots at its own pace by
+ * sequence ({@link #read}), so a slow or stuck replica never holds the tail or the others back.
  *
  * <p>The ring keeps at most {@code bytes} of events besides the newest one (and at most its slot count of them, see
  * {@link #slotsFor}): after each publish the producer drops the oldest events past that budget, so memory is bounded by
@@ -51,11 +47,15 @@ public final class BinlogRing implements AutoCloseable {
         return (int) (power == wanted ? power : power << 1);
     }
 
-    private final Disruptor<Slot> disruptor;
+    /** Readers are woken at least once per this many bytes of events inside one transaction. */
+    static final int WAKE_BYTES = 64 << 10;
+
     private final RingBuffer<Slot> ring;
+    private final ReplicationEvents events;
     private final CopyOnWriteArrayList<Runnable> readers = new CopyOnWriteArrayList<>();
-    private volatile Throwable failure;
     private final long maxBytes;
+    /** Bytes published since readers were last woken; producer only. */
+    private long unannounced;
     /**
      * Newest sequence whose slot is written; producer only. Not the Disruptor's cursor: with a multi-producer sequencer
      * that is the newest <em>claimed</em> sequence, whose slot a reader may find still holding the previous lap.
@@ -67,48 +67,31 @@ public final class BinlogRing implements AutoCloseable {
     private long heldBytes;
 
     /** A ring of at most {@code bytes} of events, with {@link #slotsFor}({@code bytes}) slots. */
-    public BinlogRing(final long bytes, final ReplicationEvents events, final ThreadFactory threads) {
-        this(slotsFor(bytes), bytes, events, threads);
+    public BinlogRing(final long bytes, final ReplicationEvents events) {
+        this(slotsFor(bytes), bytes, events);
     }
 
     /**
      * @param size slots (a power of two)
      * @param bytes the most bytes of events held
      */
-    public BinlogRing(final int size, final long bytes, final ReplicationEvents events, final ThreadFactory threads) {
-        Objects.requireNonNull(events, "events");
+    public BinlogRing(final int size, final long bytes, final ReplicationEvents events) {
+        this.events = Objects.requireNonNull(events, "events");
         if (bytes < 1) {
             throw new IllegalArgumentException("ring bytes must be positive, got " + bytes);
         }
         this.maxBytes = bytes;
         // One producer at a time, but not always the same thread: the binlog client reads on a new thread after it
-        // reconnects (master restart), which a SINGLE-producer ring does not allow.
-        disruptor = new Disruptor<>(Slot::new, size, threads, ProducerType.MULTI, new BlockingWaitStrategy());
-        final EventHandler<Slot> transactionEnds = (slot, sequence, endOfBatch) -> {
-            final RawEvent event = slot.entry.event();
-            if (event.endsTransaction()) {
-                events.transactionEnded(event.gtid(), event.file(), event.endPosition());
-            }
-        };
-        final EventHandler<Slot> wakeReaders = (slot, sequence, endOfBatch) -> {
-            if (endOfBatch) {
-                readers.forEach(Runnable::run);
-            }
-        };
-        disruptor.handleEventsWith(transactionEnds, wakeReaders);
-        disruptor.setDefaultExceptionHandler(new RecordFailure());
-        ring = disruptor.start();
+        // reconnects (master restart), which a single-producer sequencer does not allow.
+        this.ring = RingBuffer.createMultiProducer(Slot::new, size);
         LOG.info("ring - started: up to {} bytes of events in {} slots", bytes, size);
     }
 
     /**
-     * Publishes one event, then drops the oldest events past the byte budget; blocks only while a ring handler (never a
-     * replica) is a ring-length behind. One producer at a time.
+     * Publishes one event, drops the oldest events past the byte budget, reports a transaction end and wakes the
+     * readers at the end of a transaction or between transactions. Never blocks. One producer at a time.
      */
     public void publish(final RawEvent event) {
-        if (failure != null) {
-            throw new BinlogCaptureException("ring handler failed earlier", failure);
-        }
         final long sequence = ring.next();
         final Slot slot = ring.get(sequence);
         final Entry replaced = slot.entry;
@@ -119,24 +102,32 @@ public final class BinlogRing implements AutoCloseable {
         }
         slot.set(new Entry(sequence, event));
         heldBytes += event.bytes().length;
-        // before the handlers run: a reader they wake must find the event published
+        // before the readers are woken: a reader must find the event published
         newest = sequence;
         ring.publish(sequence);
         trim(sequence, event.bytes().length);
+        if (event.endsTransaction()) {
+            // before the wake-up: the tracker knows the transaction before a replica can ACK it
+            events.transactionEnded(event.gtid(), event.file(), event.endPosition());
+        }
+        unannounced += event.bytes().length;
+        // inside a transaction a replica can do nothing with the events before its end: one wake-up per transaction
+        if (event.endsTransaction() || event.gtid() == null || unannounced >= WAKE_BYTES) {
+            unannounced = 0;
+            readers.forEach(Runnable::run);
+        }
     }
 
     /**
-     * Drops the oldest events while the ones before the newest are over the budget; never what a ring handler has yet
-     * to see. The newest event counts apart, so a row larger than the ring does not evict the events readers right
+     * Drops the oldest events while the ones before the newest are over the budget. The newest event counts apart, so a row larger than the ring does not evict the events readers right
      * behind it still need.
      */
     private void trim(final long newest, final int newestLength) {
         if (heldBytes - newestLength <= maxBytes) {
             return;
         }
-        final long handled = handled();
         long first = oldest;
-        while (heldBytes - newestLength > maxBytes && first < newest && first <= handled) {
+        while (heldBytes - newestLength > maxBytes && first < newest) {
             final Slot slot = ring.get(first);
             final Entry entry = slot.entry;
             if (entry != null && entry.sequence() == first) {
@@ -151,11 +142,6 @@ public final class BinlogRing implements AutoCloseable {
     /** Sequence of the last published event, -1 before the first. */
     public long published() {
         return newest;
-    }
-
-    /** The newest sequence both ring handlers are done with (events up to it may be dropped). */
-    long handled() {
-        return ring.getMinimumGatingSequence();
     }
 
     /** Oldest sequence that may still be read. */
@@ -214,7 +200,10 @@ public final class BinlogRing implements AutoCloseable {
         return -1;
     }
 
-    /** Registers a wake-up run after each published batch; it must only hand off work (e.g. to an event loop). */
+    /**
+     * Registers a wake-up run on the producer's thread after each transaction is published; it must only hand off
+     * work (e.g. to an event loop).
+     */
     public void addReader(final Runnable wakeUp) {
         readers.add(wakeUp);
     }
@@ -235,27 +224,7 @@ public final class BinlogRing implements AutoCloseable {
 
     @Override
     public void close() {
-        disruptor.shutdown();
+        readers.clear();
         LOG.info("ring - stopped");
-    }
-
-    /** A handler failure loses a transaction end or a wake-up: log it and make the next publish fail. */
-    private final class RecordFailure implements ExceptionHandler<Slot> {
-        @Override
-        public void handleEventException(final Throwable ex, final long sequence, final Slot event) {
-            LOG.error("ring - handler failed at sequence {}", sequence, ex);
-            failure = ex;
-        }
-
-        @Override
-        public void handleOnStartException(final Throwable ex) {
-            LOG.error("ring - handler failed to start", ex);
-            failure = ex;
-        }
-
-        @Override
-        public void handleOnShutdownException(final Throwable ex) {
-            LOG.error("ring - handler failed to stop", ex);
-        }
     }
 }

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shared relay: one {@link BinlogTail} from the master feeding one {@link BinlogRing}, whose handler reports every
+ * The shared relay: one {@link BinlogTail} from the master feeding one {@link BinlogRing}, which reports every
  * transaction's end to the ack-tracker. A replica's dump starts as the master's own dump relayed through the proxy
  * (so the master authenticates it, resolves its GTID state and serves any catch-up), and joins the ring as soon as
  * its stream reaches a position the ring holds ({@link #joinAt}); from then on the master serves one dump however
@@ -75,11 +75,7 @@ public final class RelayHub implements AutoCloseable {
             final long ringBytes,
             final AckTracker tracker)
             throws IOException, TimeoutException {
-        final BinlogRing ring = new BinlogRing(ringBytes, new AckTrackerEvents(tracker), r -> {
-            final Thread t = new Thread(r, "semisync-ring");
-            t.setDaemon(true);
-            return t;
-        });
+        final BinlogRing ring = new BinlogRing(ringBytes, new AckTrackerEvents(tracker));
         final RelayHub[] hub = new RelayHub[1];
         final BinlogTail tail = new BinlogTail(master.host(), master.port(), user, password, serverId, event -> {
             hub[0].last = event;

@@ -84,6 +84,7 @@ final class DemoCommand implements Callable<Integer> {
                     .build());
         }
         final CountDownLatch stop = new CountDownLatch(1);
+        final StatusPrinter status = StatusPrinter.forStandardOutput();
         final FrontendServer[] proxy = new FrontendServer[1];
         final PositionProbes[] probes = new PositionProbes[1];
         final RelayHub[] relay = new RelayHub[1];
@@ -95,6 +96,7 @@ final class DemoCommand implements Callable<Integer> {
                 .start();
         final Thread shutdown = new Thread(
                 () -> {
+                    status.finish();
                     out.println("semisync-proxy demo: stopping");
                     replicaServers.forEach(EmbeddedMariaDb::close);
                     if (proxy[0] != null) {
@@ -152,7 +154,7 @@ final class DemoCommand implements Callable<Integer> {
             final SemiSyncStatus s = tracker.status();
             final WaitWindow.Summary waits = window.drain();
             final long total = s.yesTx() + s.noTx();
-            out.println(statusLine(s, (total - released) / (double) STATUS_SECONDS, waits, counters));
+            status.show(statusLine(s, (total - released) / (double) STATUS_SECONDS, waits, counters));
             released = total;
         }
         return 0;

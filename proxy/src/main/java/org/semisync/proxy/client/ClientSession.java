@@ -171,10 +171,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (state == State.COMMAND) {
-            backend.config().setAutoRead(client.isWritable());
+            backend.config().setAutoRead(masterReadable());
         } else if (client.isWritable()) {
             backend.read();
         }
+    }
+
+    /** The master's packets may be read: the client takes them, and no replica dump is held (AFTER_SYNC). */
+    private boolean masterReadable() {
+        return client.isWritable() && (router == null || !router.dumpHeld());
     }
 
     // ------------------------------------------------------------------ master -> client
@@ -299,7 +304,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     void backendReadComplete() {
         client.flush();
         if (state == State.COMMAND) {
-            backend.config().setAutoRead(client.isWritable());
+            backend.config().setAutoRead(masterReadable());
         } else if (client.isWritable() && state != State.CLOSED) {
             backend.read();
         }
@@ -416,6 +421,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         public void reenableTracking(final Packet ok) {
             authOk = ok;
             enableTracking();
+        }
+
+        @Override
+        public void resumeMasterReads() {
+            if (backend != null && backend.isActive() && state == State.COMMAND) {
+                backend.config().setAutoRead(client.isWritable());
+            }
         }
 
         @Override

@@ -32,6 +32,9 @@ final class CommandRouter {
 
         /** The client sent COM_QUIT (already relayed). */
         void quit();
+
+        /** Reads from the master again after a replica's dump was held ({@link #dumpHeld()}). */
+        void resumeMasterReads();
     }
 
     private static final QueryBytes.Word SESSION_TRACK = QueryBytes.word("session_track");
@@ -145,9 +148,13 @@ final class CommandRouter {
             client.flush();
             return false;
         }
+        if (decision instanceof ReplicationCommands.Rewrite rewrite) {
+            link.toMaster(rewrite.packet());
+            return false;
+        }
         if (decision instanceof ReplicationCommands.StartDump start) {
             gate = null; // a dump's answer is a binlog stream, not statement results
-            dump = new ReplicaDump(start.stream(), relay, client, masterConnectionId);
+            dump = new ReplicaDump(start.stream(), relay, client, masterConnectionId, link::resumeMasterReads);
         }
         return true;
     }
@@ -197,6 +204,12 @@ final class CommandRouter {
     /** Whether the ring serves this connection's dump (its master connection was closed on purpose). */
     boolean servedFromRing() {
         return dump != null && dump.servedFromRing();
+    }
+
+    /** Whether a replica's dump is held at the quorum's position (AFTER_SYNC): the master must not be read. */
+    boolean dumpHeld() {
+        final ReplicaDump d = dump;
+        return d != null && d.held();
     }
 
     /** The replica's socket takes data again. */

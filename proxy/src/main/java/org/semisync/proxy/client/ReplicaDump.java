@@ -1,10 +1,12 @@
 package org.semisync.proxy.client;
 
 import io.netty.channel.Channel;
+import java.util.List;
 import org.semisync.ack.BinlogPosition;
 import org.semisync.proxy.binlog.RelayHub;
 import org.semisync.proxy.protocol.MalformedPacketException;
 import org.semisync.proxy.protocol.Packet;
+import org.semisync.proxy.replica.AsyncReplicaGate;
 import org.semisync.proxy.replica.DumpStream;
 import org.semisync.proxy.replica.RingFeed;
 import org.slf4j.Logger;
@@ -22,18 +24,30 @@ final class ReplicaDump {
     private final RelayHub relay;
     private final Channel replica;
     private final long masterConnectionId;
+    /** Holds an asynchronous replica at the quorum's position (AFTER_SYNC); null for a semi-sync replica. */
+    private final AsyncReplicaGate gate;
+    /** Lets the master's dump be read again after the gate held it. */
+    private final Runnable resumeMaster;
     /** Serves the dump from the ring once joined; null while the master serves it. */
     private RingFeed feed;
 
     /**
      * @param relay the shared relay, or null (the master serves the whole dump)
      * @param masterConnectionId the id the master gave this connection (the replica's STOP SLAVE kills it)
+     * @param resumeMaster reads the master's dump again once the gate no longer holds it ({@link #held()})
      */
-    ReplicaDump(final DumpStream stream, final RelayHub relay, final Channel replica, final long masterConnectionId) {
+    ReplicaDump(
+            final DumpStream stream,
+            final RelayHub relay,
+            final Channel replica,
+            final long masterConnectionId,
+            final Runnable resumeMaster) {
         this.stream = stream;
         this.relay = relay;
         this.replica = replica;
         this.masterConnectionId = masterConnectionId;
+        this.resumeMaster = resumeMaster;
+        this.gate = stream.asyncGate(replica, this::resumed);
         if (relay != null) {
             stream.commitsReportedByTail();
         }
@@ -53,7 +67,12 @@ final class ReplicaDump {
         if (feed != null) {
             return false; // in flight when the ring took over: the ring has it too
         }
-        stream.fromMaster(packet.retain()).forEach(replica::write);
+        final List<Packet> packets = stream.fromMaster(packet.retain());
+        if (gate != null) {
+            gate.send(packets, stream.transactionEnded());
+        } else {
+            packets.forEach(replica::write);
+        }
         if (relay == null || !stream.joinable()) {
             return false;
         }
@@ -63,7 +82,7 @@ final class ReplicaDump {
             return false;
         }
         replica.flush();
-        feed = new RingFeed(relay, stream, replica, sequence);
+        feed = new RingFeed(relay, stream, replica, gate, sequence);
         relay.servedFromRing(masterConnectionId, replica);
         feed.start();
         return true;
@@ -86,6 +105,19 @@ final class ReplicaDump {
         }
     }
 
+    /** Whether the gate holds a transaction end: the master's dump must not be read meanwhile. */
+    boolean held() {
+        return gate != null && gate.holding();
+    }
+
+    private void resumed() {
+        if (feed != null) {
+            feed.resume();
+        } else {
+            resumeMaster.run();
+        }
+    }
+
     /** The replica's socket takes data again. */
     void writable() {
         if (feed != null) {
@@ -97,6 +129,9 @@ final class ReplicaDump {
     void closed() {
         if (feed != null) {
             feed.stop();
+        }
+        if (gate != null) {
+            gate.close();
         }
         stream.closed();
     }

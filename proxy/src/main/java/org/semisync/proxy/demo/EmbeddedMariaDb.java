@@ -63,6 +63,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     private final Thread shutdownHook;
     private Process process;
     private boolean initialised;
+    /** Installs and initialises its own data directory instead of copying the version's template. */
+    private final boolean fromScratch;
+    /** Serves TLS; otherwise {@code --skip-ssl}. */
+    private final boolean tls;
 
     private EmbeddedMariaDb(final Builder b) throws IOException {
         this.name = b.name;
@@ -74,21 +78,29 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         this.dataDir = baseDir.resolve("data");
         this.errorLog = baseDir.resolve("error.log");
         this.shutdownHook = new Thread(this::destroyQuietly, "semisync-stop-" + name);
+        this.fromScratch = b.fromScratch;
+        this.tls = b.tls;
     }
 
     public static Builder builder(final MariaDbVersion version) {
         return new Builder(version);
     }
 
-    /** Installs the data directory (first time only) and starts the server; returns once it accepts connections. */
+    /**
+     * Prepares the data directory (first time only: a copy of the version's template, see {@link DataDirTemplates}) and
+     * starts the server; returns once it accepts connections.
+     */
     public synchronized EmbeddedMariaDb start() {
         if (process != null && process.isAlive()) {
             return this;
         }
         try {
             OrphanReaper.reapOrphans();
-            if (!initialised) {
+            if (!initialised && fromScratch) {
                 install();
+            } else if (!initialised) {
+                DataDirTemplates.copyInto(distribution.version(), dataDir);
+                initialised = true; // users, grants and the app database come with the copy
             }
             final List<String> command = new ArrayList<>();
             command.add(
@@ -107,6 +119,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             // 10% of the redo log bounds one transaction's BLOB data: 2 x 256M lets 20+ MiB rows through on 10.1
             command.add("--innodb-log-file-size=256M");
             command.add("--skip-name-resolve");
+            if (!tls) {
+                // 11.4 generates a self-signed certificate at every start when none is configured: seconds of CPU
+                command.add("--skip-ssl");
+            }
             if (!initialised) {
                 final Path init = baseDir.resolve("init.sql");
                 Files.writeString(init, INIT_SQL);
@@ -393,6 +409,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         private int port;
         private final Map<String, String> options = new LinkedHashMap<>();
         private Consumer<String> progress = line -> LOG.info("{}", line);
+        private boolean fromScratch;
+        private boolean tls;
 
         private Builder(final MariaDbVersion version) {
             this.version = version;
@@ -418,6 +436,21 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         /** An extra server option, {@code --name=value} ({@code value} null for a bare flag). */
         public Builder option(final String optionName, final String value) {
             this.options.put(optionName, value);
+            return this;
+        }
+
+        /** Runs the install script and the first start itself (the template of {@link DataDirTemplates}). */
+        Builder fromScratch() {
+            this.fromScratch = true;
+            return this;
+        }
+
+        /**
+         * Serves TLS as the server does by default (11.4 with a certificate it generates at start); without this the
+         * server runs with {@code --skip-ssl}, and replicas of it must use {@code MASTER_SSL=0}.
+         */
+        public Builder tls() {
+            this.tls = true;
             return this;
         }
 

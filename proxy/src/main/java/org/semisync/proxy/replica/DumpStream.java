@@ -3,32 +3,24 @@ package org.semisync.proxy.replica;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
-import org.semisync.ack.Gtid;
-import org.semisync.ack.MariaDbGtid;
-import org.semisync.proxy.binlog.EventHeader;
+import org.semisync.ack.SemiSyncStatus;
 import org.semisync.proxy.binlog.RawEvent;
 import org.semisync.proxy.binlog.SyntheticEvents;
-import org.semisync.proxy.binlog.TransactionBoundaries;
-import org.semisync.proxy.protocol.MalformedPacketException;
 import org.semisync.proxy.protocol.Packet;
 import org.semisync.proxy.protocol.Packets;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One replica's binlog dump, relayed from the master: the master serves the events (its own file names, positions,
- * GTID lookup and catch-up); this class follows the stream the way the replica does — positions by Rotate and event
- * sizes, GTIDs, transaction ends — and, for a semi-sync replica, puts the semi-sync header {@code [0xEF][flag]}
- * after the OK byte of every event packet, asking for an ACK (flag 1) on each transaction's last event. ACKs from
- * the replica go to the {@link AckTracker}. Runs on the session's event loop.
+ * One replica's binlog dump, relayed from the master or served from the ring: the master serves the events (its own
+ * file names, positions, GTID lookup and catch-up); this class follows the stream the way the replica does ({@link
+ * EventFollower}) and, for a semi-sync replica, puts the semi-sync header {@code [0xEF][flag]} after the OK byte of
+ * every event packet, asking for an ACK (flag 1) on each transaction's last event; the replica's ACKs go to the
+ * {@link AckTracker} ({@link ReplicaAcks}). Runs on the session's event loop.
  */
 public final class DumpStream {
-    private static final Logger LOG = LoggerFactory.getLogger(DumpStream.class);
     private static final int SEMI_SYNC_MAGIC = 0xEF;
     private static final int NEED_ACK = 0x01;
 
@@ -36,29 +28,17 @@ public final class DumpStream {
     private final boolean semiSync;
     private final boolean gtidMode;
     private final long heartbeatNanos;
-    private boolean formatSeen;
     /** Whether this stream tells the tracker where transactions end (not needed when the shared tail does). */
     private boolean reportCommits = true;
 
     private final AckTracker tracker;
     private final ByteBufAllocator alloc;
     private final List<ByteBuf> pending = new ArrayList<>();
-    private String file;
-    private long position;
-    private int checksumSize;
-    private Gtid gtid;
-    /** Inside a BEGIN … COMMIT group (a Query event then does not end the transaction). */
-    private boolean inTransaction;
-
-    private boolean connected;
+    private final EventFollower follower;
+    private final ReplicaAcks acks;
     private int nextSequence = 1;
-    private long acks;
-    /** The end of the last transaction sent with an ACK request. */
-    private BinlogPosition lastTransactionEnd;
-    /** The end of the events sent since then while no new transaction has started; null inside a transaction. */
-    private BinlogPosition quietEnd;
-    /** Whether the replica acknowledged {@link #lastTransactionEnd}. */
-    private boolean lastTransactionAcked;
+    /** Where the transaction closed by the event just framed ends; null when that event closed none. */
+    private BinlogPosition transactionEnded;
 
     public DumpStream(
             final String replicaId,
@@ -75,8 +55,8 @@ public final class DumpStream {
         this.heartbeatNanos = heartbeatNanos;
         this.tracker = tracker;
         this.alloc = alloc;
-        this.file = file;
-        this.position = position;
+        this.follower = new EventFollower(file, position);
+        this.acks = new ReplicaAcks(replicaId, tracker);
     }
 
     /**
@@ -100,7 +80,7 @@ public final class DumpStream {
 
     /** ACKs received from this replica. */
     public long acks() {
-        return acks;
+        return acks.acks();
     }
 
     /** The heartbeat period the replica asked for ({@code @master_heartbeat_period}), 0 when none. */
@@ -114,7 +94,7 @@ public final class DumpStream {
      * caller checks that nothing follows in the binlog yet.
      */
     public boolean joinable() {
-        return pending.isEmpty() && formatSeen && file != null;
+        return pending.isEmpty() && follower.formatSeen() && follower.file() != null;
     }
 
     /** Whether the replica asked for its dump by GTID state (the master skipped what it has). */
@@ -122,8 +102,22 @@ public final class DumpStream {
         return gtidMode;
     }
 
+    /**
+     * For an asynchronous replica in wait point AFTER_SYNC: the gate its events pass through (see {@link
+     * #transactionEnded}); null for a semi-sync replica, whose own ACKs are what the quorum counts.
+     */
+    public AsyncReplicaGate asyncGate(final io.netty.channel.Channel replica, final Runnable resumed) {
+        return semiSync ? null : new AsyncReplicaGate(tracker, replica, replica.eventLoop(), resumed);
+    }
+
+    /** Where the transaction closed by the last event framed ends; null when it closed none (or is incomplete). */
+    public BinlogPosition transactionEnded() {
+        return transactionEnded;
+    }
+
     /** One event of the shared ring, as the master wrote it, framed like a relayed one. */
     public List<Packet> fromRing(final RawEvent event) {
+        transactionEnded = null;
         if (!semiSync) {
             return event(eventPacket(event.bytes()), true);
         }
@@ -147,12 +141,14 @@ public final class DumpStream {
 
     /** A heartbeat with the current coordinates (sent while idle when the dump is served from the ring). */
     public List<Packet> heartbeat(final long masterServerId, final boolean crc32) {
-        return event(eventPacket(SyntheticEvents.heartbeat(masterServerId, file, position, crc32)), false);
+        return event(
+                eventPacket(SyntheticEvents.heartbeat(masterServerId, follower.file(), follower.offset(), crc32)),
+                false);
     }
 
     /** The position the replica has received up to, in master coordinates. */
     public BinlogPosition position() {
-        return file == null || file.isEmpty() ? null : new BinlogPosition(file, position);
+        return follower.position();
     }
 
     /**
@@ -160,6 +156,7 @@ public final class DumpStream {
      * arriving in continuation packets). Takes ownership of {@code packet}.
      */
     public List<Packet> fromMaster(final Packet packet) {
+        transactionEnded = null;
         if (!pending.isEmpty() || packet.continues()) {
             pending.add(packet.payload().retain());
             packet.release();
@@ -237,110 +234,56 @@ public final class DumpStream {
      * {@code fromRing}: the event comes from the shared ring, whose tail reports its commit already.
      */
     private boolean follow(final ByteBuf payload, final boolean fromRing) {
-        final int base = payload.readerIndex() + 1;
-        if (payload.readableBytes() < 1 + EventHeader.SIZE) {
-            throw new MalformedPacketException("binlog event shorter than its header");
-        }
-        final int type = payload.getUnsignedByte(base + EventHeader.TYPE_OFFSET);
-        final long size = payload.getUnsignedIntLE(base + EventHeader.EVENT_SIZE_OFFSET);
-        final long logPos = payload.getUnsignedIntLE(base + EventHeader.LOG_POS_OFFSET);
-        final int flags = payload.getUnsignedShortLE(base + EventHeader.FLAGS_OFFSET);
-        final int body = base + EventHeader.SIZE;
-        final int bodyLength = (int) size - EventHeader.SIZE;
-        switch (type) {
-            case EventHeader.ROTATE_EVENT -> {
-                position = payload.getLongLE(body);
-                // the first (fake) Rotate comes before the Format_description that tells the checksum algorithm
-                final int crc = hasValidCrc(payload, base, (int) size) ? EventHeader.CHECKSUM_SIZE : checksumSize;
-                file = payload.toString(body + 8, bodyLength - 8 - crc, StandardCharsets.UTF_8);
-                if (!connected) {
-                    connected = true;
-                    if (semiSync) {
-                        tracker.replicaConnected(replicaId, new BinlogPosition(file, position));
-                        // the dump start counts as an acknowledgement, and no transaction has started yet
-                        quietEnd = new BinlogPosition(file, position);
-                        lastTransactionAcked = true;
-                    }
+        final EventFollower.Step step = follower.follow(payload);
+        switch (step) {
+            case ROTATE -> {
+                if (semiSync) {
+                    acks.started(follower.position());
                 }
                 return false;
             }
-            case EventHeader.FORMAT_DESCRIPTION_EVENT -> {
-                // the checksum algorithm byte precedes the event's own 4-byte checksum
-                final int alg = payload.getUnsignedByte(body + bodyLength - 5);
-                formatSeen = true;
-                checksumSize = alg == EventHeader.CHECKSUM_ALG_CRC32 ? EventHeader.CHECKSUM_SIZE : 0;
-                if (logPos != 0) {
-                    position = logPos;
-                }
+            case SETUP -> {
                 return false;
             }
-            case EventHeader.HEARTBEAT_LOG_EVENT -> {
-                // The master has nothing more for this replica: everything up to the heartbeat's position was sent
-                // or, in GTID mode, skipped because the replica has it. The replica moves its position there, and so
-                // does this stream (it is then where the tail may be, ready to join the ring).
-                if (file != null && logPos > position) {
-                    position = logPos;
-                }
+            case STARTS -> {
+                acks.transactionStarted();
                 return false;
             }
-            default -> {}
-        }
-        if ((flags & EventHeader.LOG_EVENT_ARTIFICIAL_F) != 0) {
-            return false;
-        }
-        position = logPos != 0 ? logPos : position + size;
-        boolean ends = false;
-        boolean starts = false;
-        if (type == EventHeader.MARIADB_GTID_EVENT) {
-            final long seq = payload.getLongLE(body);
-            final long domain = payload.getUnsignedIntLE(body + 8);
-            final int flags2 = payload.getUnsignedByte(body + 12);
-            gtid = new MariaDbGtid(domain, payload.getUnsignedIntLE(base + EventHeader.SERVER_ID_OFFSET), seq);
-            // a standalone group (DDL) is one statement without BEGIN/COMMIT
-            inTransaction = (flags2 & EventHeader.MARIADB_FL_STANDALONE) == 0;
-            starts = true;
-        } else if (type == EventHeader.GTID_LOG_EVENT || type == EventHeader.ANONYMOUS_GTID_LOG_EVENT) {
-            // MySQL: a BEGIN query opens DML; DDL follows on its own. The tail reports MySQL GTIDs.
-            gtid = null;
-            inTransaction = false;
-            starts = true;
-        } else if (type == EventHeader.XID_EVENT || type == EventHeader.XA_PREPARE_LOG_EVENT) {
-            ends = true;
-        } else if (type == EventHeader.QUERY_EVENT) {
-            final String head = queryHead(payload, body, bodyLength);
-            if (head.equalsIgnoreCase("BEGIN")) {
-                inTransaction = true;
-                starts = true;
-            } else {
-                ends = !inTransaction || TransactionBoundaries.closesTransaction(head);
+            case OTHER, HEARTBEAT -> {
+                // A heartbeat after a GTID dump skipped what the replica has matters most: a replica that connects up
+                // to date acknowledges nothing, and without this its position would stay at the dump's start (the
+                // first read in AFTER_SYNC would then wait for the whole timeout)
+                acks.otherEvent(follower.position());
+                return false;
             }
-        }
-        if (starts) {
-            quietEnd = null;
-        }
-        if (ends) {
-            if (reportCommits || !fromRing) {
-                tracker.transactionCommitted(gtid, new BinlogPosition(file, position));
+            case ENDS -> {
+                transactionEnded = follower.position();
+                if (reportCommits || !fromRing) {
+                    tracker.transactionCommitted(follower.endedGtid(), transactionEnded);
+                }
+                if (!semiSync) {
+                    return false;
+                }
+                acks.transactionEnded(transactionEnded);
+                return ackWanted(transactionEnded);
             }
-            gtid = null;
-            inTransaction = false;
-            if (semiSync) {
-                lastTransactionEnd = new BinlogPosition(file, position);
-                quietEnd = lastTransactionEnd;
-                lastTransactionAcked = false;
-            }
-        } else if (quietEnd != null) {
-            extendQuietEnd();
+            default -> throw new IllegalStateException(step.toString());
         }
-        return ends && semiSync && ackWanted();
     }
 
     /**
-     * Whether to ask for an ACK of a transaction's end: not while semi-sync is disabled (the plugin's
-     * update_sync_header sets no flag then, so replicas send nothing); every request counts in net_waits.
+     * Whether to ask for an ACK of a transaction's end, as the plugin's update_sync_header decides: not while semi-sync
+     * is disabled (no flag, so replicas send nothing), and not while ON for a transaction the quorum has already
+     * acknowledged (a replica catching up on old transactions then streams them without an ACK round trip each).
+     * Every request counts in net_waits.
      */
-    private boolean ackWanted() {
-        if (!tracker.status().settings().enabled()) {
+    private boolean ackWanted(final BinlogPosition end) {
+        final SemiSyncStatus status = tracker.status();
+        if (!status.settings().enabled()) {
+            return false;
+        }
+        final BinlogPosition acknowledged = status.quorumPosition();
+        if (status.on() && acknowledged != null && acknowledged.covers(end)) {
             return false;
         }
         tracker.ackRequested();
@@ -348,88 +291,20 @@ public final class DumpStream {
     }
 
     /**
-     * An event between transactions (Binlog_checkpoint, Gtid_list, the Rotate and Format_description of the next
-     * file) was sent. The replica never acknowledges such events, yet the master's SHOW MASTER STATUS, which
-     * position-probe mode waits for, already counts them (MariaDB writes checkpoints after the commit, in the
-     * background). A replica that acknowledged the last transaction holds every transaction up to here, so its
-     * acknowledgement is extended over these events.
-     */
-    private void extendQuietEnd() {
-        quietEnd = new BinlogPosition(file, position);
-        if (lastTransactionAcked) {
-            tracker.cover(replicaId, quietEnd);
-        }
-    }
-
-    private static boolean hasValidCrc(final ByteBuf payload, final int start, final int size) {
-        if (size < EventHeader.SIZE + EventHeader.CHECKSUM_SIZE) {
-            return false;
-        }
-        final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(payload.nioBuffer(start, size - EventHeader.CHECKSUM_SIZE));
-        return crc.getValue() == payload.getUnsignedIntLE(start + size - EventHeader.CHECKSUM_SIZE);
-    }
-
-    /** The first 11 characters of a Query event's statement (enough for BEGIN, COMMIT, XA COMMIT). */
-    private String queryHead(final ByteBuf payload, final int body, final int bodyLength) {
-        // Query event: thread id (4), exec time (4), db length (1), error code (2), status vars length (2), status
-        // vars, db name + NUL, statement text
-        final int dbLength = payload.getUnsignedByte(body + 8);
-        final int statusLength = payload.getUnsignedShortLE(body + 11);
-        final int text = body + 13 + statusLength + dbLength + 1;
-        final int textLength = body + bodyLength - checksumSize - text;
-        if (textLength <= 0) {
-            return "";
-        }
-        return payload.toString(text, Math.min(textLength, 11), StandardCharsets.US_ASCII)
-                .strip();
-    }
-
-    /**
-     * A packet from the replica during the dump: an ACK {@code [0xEF][u64 position][file name]} (a trailing NUL is
-     * tolerated), or COM_QUIT. Anything else is a protocol error.
+     * A packet from the replica during the dump: an ACK, or COM_QUIT ({@link ReplicaAcks#fromReplica}).
      *
      * @return false when the replica asked to quit
      */
     public boolean fromReplica(final Packet packet) {
-        final ByteBuf p = packet.payload();
-        if (packet.firstByte() == 0x01 && p.readableBytes() == 1) {
-            return false;
-        }
-        if (packet.firstByte() != SEMI_SYNC_MAGIC || p.readableBytes() < 10) {
-            throw new MalformedPacketException("replica " + replicaId + " sent " + p.readableBytes()
-                    + " bytes starting with " + packet.firstByte() + " during the dump; expected a semi-sync ACK");
-        }
-        final long ackPosition = p.getLongLE(p.readerIndex() + 1);
-        int end = p.writerIndex();
-        if (p.getByte(end - 1) == 0) {
-            end--;
-        }
-        final String ackFile = p.toString(p.readerIndex() + 9, end - p.readerIndex() - 9, StandardCharsets.UTF_8);
-        final BinlogPosition acked;
-        try {
-            acked = new BinlogPosition(ackFile, ackPosition);
-        } catch (IllegalArgumentException e) {
-            throw new MalformedPacketException("replica " + replicaId + " sent a bad ACK: " + e.getMessage());
-        }
-        acks++;
-        tracker.ack(replicaId, acked);
-        if (acked.equals(lastTransactionEnd) && quietEnd != null) {
-            lastTransactionAcked = true;
-            if (!quietEnd.equals(acked)) {
-                tracker.cover(replicaId, quietEnd);
-            }
-        }
-        return true;
+        return acks.fromReplica(packet);
     }
 
     /** The replica's connection ended. */
     public void closed() {
         pending.forEach(ByteBuf::release);
         pending.clear();
-        if (connected && semiSync) {
-            tracker.replicaDisconnected(replicaId);
-            LOG.info("replica - {} left at {}:{} after {} ACKs", replicaId, file, position, acks);
+        if (semiSync) {
+            acks.closed(follower.position());
         }
     }
 }

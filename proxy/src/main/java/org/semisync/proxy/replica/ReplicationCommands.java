@@ -57,7 +57,7 @@ public final class ReplicationCommands {
     }
 
     /** What to do with a client command. */
-    public sealed interface Decision permits Relay, Answer, StartDump {}
+    public sealed interface Decision permits Relay, Answer, Rewrite, StartDump {}
 
     /** Relay the command to the master unchanged. */
     public record Relay() implements Decision {}
@@ -67,6 +67,18 @@ public final class ReplicationCommands {
 
     /** Relay the dump command; from now on the master's packets go through {@code stream}. */
     public record StartDump(DumpStream stream) implements Decision {}
+
+    /** Send {@code packet} (owned by the receiver) to the master instead of the command. */
+    public record Rewrite(Packet packet) implements Decision {}
+
+    /**
+     * The heartbeat period asked of the master for a dump it serves. A replica that connects with everything the
+     * master has gets no event in GTID mode (the master skips what it has) until the next transaction: only a
+     * heartbeat tells the proxy that the replica's position is the master's end (which it then counts as
+     * acknowledged, and where it joins the ring). The replica's own period (often 30 s) applies once the ring
+     * serves it.
+     */
+    static final long MASTER_HEARTBEAT_NANOS = 250_000_000L;
 
     private static final Relay RELAY = new Relay();
 
@@ -105,6 +117,13 @@ public final class ReplicationCommands {
                 final java.util.regex.Matcher heartbeat = HEARTBEAT.matcher(sql);
                 if (heartbeat.find()) {
                     heartbeatNanos = Long.parseLong(heartbeat.group(1));
+                    if (heartbeatNanos > MASTER_HEARTBEAT_NANOS && sql.startsWith("set @master_heartbeat_period")) {
+                        final String shorter = "SET @master_heartbeat_period = " + MASTER_HEARTBEAT_NANOS;
+                        final ByteBuf query = alloc.buffer(1 + shorter.length())
+                                .writeByte(Commands.COM_QUERY)
+                                .writeBytes(shorter.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        return new Rewrite(new Packet(packet.sequenceId(), query));
+                    }
                 }
                 if (CONNECT_STATE.matcher(sql).find()) {
                     gtidMode = true;

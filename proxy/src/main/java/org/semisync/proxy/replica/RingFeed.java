@@ -2,6 +2,7 @@ package org.semisync.proxy.replica;
 
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.semisync.ack.BinlogPosition;
@@ -35,6 +36,9 @@ public final class RingFeed {
     private final BinlogRing ring;
     private final DumpStream dump;
     private final Channel replica;
+    /** Holds an asynchronous replica at the quorum's position (AFTER_SYNC); null for a semi-sync replica. */
+    private final AsyncReplicaGate gate;
+
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable wakeUp = this::scheduleDrain;
     private long cursor;
@@ -57,11 +61,17 @@ public final class RingFeed {
     /** Catch-ups since the last one logged. */
     private long unreported;
 
-    public RingFeed(final RelayHub hub, final DumpStream dump, final Channel replica, final long startSequence) {
+    public RingFeed(
+            final RelayHub hub,
+            final DumpStream dump,
+            final Channel replica,
+            final AsyncReplicaGate gate,
+            final long startSequence) {
         this.hub = hub;
         this.ring = hub.ring();
         this.dump = dump;
         this.replica = replica;
+        this.gate = gate;
         this.cursor = startSequence;
     }
 
@@ -80,7 +90,7 @@ public final class RingFeed {
             return;
         }
         boolean wrote = false;
-        while (replica.isWritable()) {
+        while (replica.isWritable() && (gate == null || !gate.holding())) {
             if (catchUp != null) {
                 final RawEvent event = catchUp.poll();
                 if (event == null) {
@@ -116,7 +126,12 @@ public final class RingFeed {
     }
 
     private void write(final RawEvent event) {
-        for (Packet p : dump.fromRing(event)) {
+        final List<Packet> packets = dump.fromRing(event);
+        if (gate != null) {
+            gate.send(packets, dump.transactionEnded());
+            return;
+        }
+        for (Packet p : packets) {
             replica.write(p, replica.voidPromise());
         }
     }
@@ -209,11 +224,18 @@ public final class RingFeed {
             replica.close();
             return;
         }
-        if (!sentSinceHeartbeat && replica.isWritable() && dump.position() != null) {
+        // while a transaction end is held, the stream's position is past what the replica has
+        final boolean held = gate != null && gate.holding();
+        if (!sentSinceHeartbeat && !held && replica.isWritable() && dump.position() != null) {
             dump.heartbeat(hub.masterServerId(), hub.crc32()).forEach(replica::write);
             replica.flush();
         }
         sentSinceHeartbeat = false;
+    }
+
+    /** A hold of the gate ended: go on reading. */
+    public void resume() {
+        scheduleDrain();
     }
 
     /** The replica's connection ended. */

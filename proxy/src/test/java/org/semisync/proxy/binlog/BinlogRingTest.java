@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class BinlogRingTest {
@@ -22,31 +19,50 @@ class BinlogRingTest {
     }
 
     @Test
-    void reportsTransactionEndsAndWakesReaders() throws InterruptedException {
-        final Semaphore wakeUps = new Semaphore(0);
-        try (BinlogRing ring = new BinlogRing(8, Long.MAX_VALUE, events, Executors.defaultThreadFactory())) {
-            ring.addReader(wakeUps::release);
+    void reportsTransactionEndsAndWakesReadersOncePerTransaction() {
+        final java.util.concurrent.atomic.AtomicInteger wakeUps = new java.util.concurrent.atomic.AtomicInteger();
+        try (BinlogRing ring = new BinlogRing(8, Long.MAX_VALUE, events)) {
+            ring.addReader(wakeUps::incrementAndGet);
             ring.publish(event(4, 30, "0-1-1", false));
+            assertThat(wakeUps)
+                    .as("nothing to do for a replica before the transaction's end")
+                    .hasValue(0);
+            assertThat(ends).isEmpty();
             ring.publish(event(34, 31, "0-1-1", true));
-            assertThat(wakeUps.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(ring.published()).isEqualTo(1);
+            assertThat(wakeUps).hasValue(1);
+            assertThat(ends)
+                    .as("reported on the producer's thread, before the wake-up")
+                    .containsExactly("0-1-1@bin.000001:65");
+            ring.publish(event(65, 20, null, false));
+            assertThat(wakeUps).as("an event between transactions").hasValue(2);
+            assertThat(ring.published()).isEqualTo(2);
             assertThat(ring.read(1).endPosition()).isEqualTo(65);
             assertThat(ring.find("bin.000001", 34)).isEqualTo(1);
             assertThat(ring.find("bin.000001", 35)).isEqualTo(-1);
             assertThat(ring.find("bin.000002", 4)).isEqualTo(-1);
-            assertThatThrownBy(() -> ring.read(2)).isInstanceOf(IllegalArgumentException.class);
-            // the ends handler runs on its own thread, apart from the one that wakes readers
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (ends.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            assertThatThrownBy(() -> ring.read(3)).isInstanceOf(IllegalArgumentException.class);
         }
-        assertThat(ends).containsExactly("0-1-1@bin.000001:65");
+    }
+
+    @Test
+    void aLargeTransactionWakesReadersEveryWakeBytes() {
+        final java.util.concurrent.atomic.AtomicInteger wakeUps = new java.util.concurrent.atomic.AtomicInteger();
+        try (BinlogRing ring = new BinlogRing(1024, Long.MAX_VALUE, events)) {
+            ring.addReader(wakeUps::incrementAndGet);
+            final int size = 1000;
+            final int rows = 3 * ((BinlogRing.WAKE_BYTES + size - 1) / size);
+            for (int i = 0; i < rows; i++) {
+                ring.publish(event(4 + (long) size * i, size, "0-1-2", false));
+            }
+            assertThat(wakeUps)
+                    .as("readers follow a large transaction before its end")
+                    .hasValue(3);
+        }
     }
 
     @Test
     void anEmptyRingHoldsNoPosition() {
-        try (BinlogRing ring = new BinlogRing(4, Long.MAX_VALUE, events, Executors.defaultThreadFactory())) {
+        try (BinlogRing ring = new BinlogRing(4, Long.MAX_VALUE, events)) {
             assertThat(ring.find("bin.000001", 4)).isEqualTo(-1);
         }
     }
@@ -54,7 +70,7 @@ class BinlogRingTest {
     /** Readers never gate the producer: an unread ring wraps and old sequences read as overwritten. */
     @Test
     void aReaderThatFallsARingBehindSeesItsSlotOverwritten() {
-        try (BinlogRing ring = new BinlogRing(4, Long.MAX_VALUE, events, Executors.defaultThreadFactory())) {
+        try (BinlogRing ring = new BinlogRing(4, Long.MAX_VALUE, events)) {
             for (int i = 0; i < 10; i++) {
                 ring.publish(event(4 + 20L * i, 20, null, true));
             }
@@ -72,12 +88,10 @@ class BinlogRingTest {
 
     /** The budget is in bytes: old events leave once the newer ones fill it; the newest counts apart. */
     @Test
-    void holdsAtMostItsBytesBesidesTheNewestEvent() throws InterruptedException {
-        final Semaphore wakeUps = new Semaphore(0);
-        try (BinlogRing ring = new BinlogRing(64, 100, events, Executors.defaultThreadFactory())) {
-            ring.addReader(wakeUps::release);
+    void holdsAtMostItsBytesBesidesTheNewestEvent() {
+        try (BinlogRing ring = new BinlogRing(64, 100, events)) {
             for (int i = 0; i < 10; i++) {
-                publishHandled(ring, event(4 + 20L * i, 20, null, true));
+                ring.publish(event(4 + 20L * i, 20, null, true));
             }
             assertThat(ring.published()).isEqualTo(9);
             assertThat(ring.oldest())
@@ -87,31 +101,18 @@ class BinlogRingTest {
             assertThat(ring.read(4).startPosition()).isEqualTo(84);
             assertThat(ring.find("bin.000001", 64)).as("dropped").isEqualTo(-1);
             assertThat(ring.find("bin.000001", 84)).isEqualTo(4);
-            publishHandled(ring, event(204, 500, null, true));
+            ring.publish(event(204, 500, null, true));
             assertThat(ring.oldest())
                     .as("an event larger than the ring evicts only what is over the budget before it")
                     .isEqualTo(5);
             assertThat(ring.read(10).bytes()).hasSize(500);
-            publishHandled(ring, event(704, 20, null, true));
+            ring.publish(event(704, 20, null, true));
             assertThat(ring.oldest())
                     .as("then it goes with everything before it")
                     .isEqualTo(11);
             assertThat(ring.find("bin.000001", 704)).isEqualTo(11);
             assertThat(ring.find("bin.000001", 724)).as("past the newest").isEqualTo(-1);
         }
-    }
-
-    /**
-     * Publishes after the ring handlers are done with everything before (events they have not seen are never dropped,
-     * so a test that counts what was dropped waits for them).
-     */
-    private static void publishHandled(final BinlogRing ring, final RawEvent event) throws InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (ring.handled() < ring.published()) {
-            assertThat(System.nanoTime()).as("ring handlers done").isLessThan(deadline);
-            Thread.sleep(1);
-        }
-        ring.publish(event);
     }
 
     /**
@@ -122,8 +123,7 @@ class BinlogRingTest {
     @Test
     void aReaderRightBehindTheProducerNeverSeesAGap() throws Exception {
         final int events = 200_000;
-        try (BinlogRing ring =
-                new BinlogRing(1 << 18, Long.MAX_VALUE, (gtid, file, end) -> {}, Executors.defaultThreadFactory())) {
+        try (BinlogRing ring = new BinlogRing(1 << 18, Long.MAX_VALUE, (gtid, file, end) -> {})) {
             final java.util.concurrent.atomic.AtomicLong gaps = new java.util.concurrent.atomic.AtomicLong();
             final Thread reader = new Thread(() -> {
                 long next = 0;

@@ -94,10 +94,22 @@ class ReplicationThroughProxyIT {
                 assertThat(status.get("Master_Log_File") + ":" + status.get("Read_Master_Log_Pos"))
                         .isEqualTo(master.masterStatus());
             }
+            // Each replica acknowledges the newest transaction; an older one only if it was asked to: like the
+            // plugin, the proxy asks for no ACK of a transaction the quorum already acknowledged when it is sent (the
+            // slower replica, or one catching up, streams those without a round trip each).
+            final BinlogPosition last = position(lastTransactionEnd(master));
             final SemiSyncStatus s = SemiSyncTopology.awaitStatus(
-                    proxy, st -> st.replicas().stream().allMatch(r -> r.acks() >= transactions));
+                    proxy,
+                    st -> st.replicas().stream()
+                            .allMatch(
+                                    r -> r.watermark() != null && r.watermark().covers(last)));
             assertThat(s.clients()).isEqualTo(2);
-            assertThat(s.replicas()).allSatisfy(rep -> assertThat(rep.acks()).isEqualTo(transactions));
+            assertThat(s.replicas()).allSatisfy(rep -> assertThat(rep.acks()).isBetween(1L, transactions));
+            assertThat(s.replicas().stream()
+                            .mapToLong(SemiSyncStatus.ReplicaView::acks)
+                            .sum())
+                    .as("every transaction was acknowledged by at least one replica")
+                    .isGreaterThanOrEqualTo(transactions);
             // the quorum covers the last transaction, and at most what the master wrote after it (a checkpoint, which
             // the relay counts as covered once the transaction before it is acknowledged)
             assertThat(s.quorumPosition())

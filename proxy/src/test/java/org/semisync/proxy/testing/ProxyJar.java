@@ -10,8 +10,8 @@ public final class ProxyJar {
     private ProxyJar() {}
 
     /**
-     * {@code run} in front of {@code master} on a free port, with the replication account (binlog tail, position
-     * probes), and {@code extra} options.
+     * {@code run} in front of {@code master} on a free port (unless {@code extra} names a {@code --listen}), with the
+     * replication account (binlog tail, position probes), and {@code extra} options.
      */
     public static ProcessBuilder run(final EmbeddedMariaDb master, final String... extra) {
         final List<String> command = new ArrayList<>(List.of(
@@ -21,12 +21,13 @@ public final class ProxyJar {
                 "run",
                 "--master",
                 "127.0.0.1:" + master.port(),
-                "--listen",
-                "127.0.0.1:0",
                 "--replication-user",
                 EmbeddedMariaDb.REPL_USER,
                 "--replication-password",
                 EmbeddedMariaDb.REPL_PASSWORD));
+        if (!List.of(extra).contains("--listen")) {
+            command.addAll(List.of("--listen", "127.0.0.1:0"));
+        }
         command.addAll(List.of(extra));
         return new ProcessBuilder(command);
     }

@@ -14,13 +14,16 @@ public final class SemiSyncTopology {
 
     /** A started 11.4.5 replica with {@code rpl_semi_sync_slave_enabled=ON}. */
     public static EmbeddedMariaDb semiSyncReplica(final String name, final int serverId) {
+        return semiSyncReplicaBuilder(name, serverId).build().start();
+    }
+
+    /** The builder of {@link #semiSyncReplica}, for a caller that starts servers in parallel. */
+    public static EmbeddedMariaDb.Builder semiSyncReplicaBuilder(final String name, final int serverId) {
         return EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
                 .name(name)
                 .serverId(serverId)
                 .option("rpl-semi-sync-slave-enabled", "ON")
-                .option("log-slave-updates", null)
-                .build()
-                .start();
+                .option("log-slave-updates", null);
     }
 
     /** Waits up to 30 s until the proxy's tracker status satisfies {@code condition}; fails with the status. */

@@ -30,6 +30,7 @@ public final class SharedServers implements BeforeAllCallback, ExtensionContext.
                 v -> EmbeddedMariaDb.builder(v)
                         .name("master-" + v.version())
                         .serverId(1)
+                        .tls() // the proxy's TLS to the master runs against these (11.4.5 offers it)
                         .build());
         return master.start();
     }
