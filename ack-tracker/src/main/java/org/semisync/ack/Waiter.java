@@ -2,8 +2,11 @@ package org.semisync.ack;
 
 import java.util.concurrent.Executor;
 
-/** One held commit inside the tracker. Owned by the tracker thread; released exactly once. */
-final class Waiter {
+/**
+ * One held commit inside the tracker. Owned by the tracker thread; released exactly once. It is also its own release
+ * callback ({@link #run()} on the waiter's executor), so a release allocates nothing.
+ */
+final class Waiter implements Runnable {
     final Executor executor;
     final CommitListener listener;
     final long registeredNanos;
@@ -15,6 +18,10 @@ final class Waiter {
     boolean counted;
     /** A response held in AFTER_SYNC (not a commit): never counted in the plugin's transaction counters. */
     boolean read;
+    /** Set with {@link #released}, before the callback is handed to the executor (which publishes them). */
+    private ReleaseOutcome outcome;
+
+    private long waitedNanos;
 
     Waiter(
             final Executor executor,
@@ -29,5 +36,18 @@ final class Waiter {
         this.deadlineNanos = deadlineNanos;
         this.gtid = gtid;
         this.position = position;
+    }
+
+    /** Marks the waiter released; the caller hands it to {@link #executor} next. */
+    void release(final ReleaseOutcome why, final long waited) {
+        released = true;
+        outcome = why;
+        waitedNanos = waited;
+    }
+
+    /** The release callback. */
+    @Override
+    public void run() {
+        listener.released(outcome, waitedNanos);
     }
 }

@@ -11,7 +11,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,25 +37,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     public static final String APP_PASSWORD = "app_pass";
     public static final String APP_DATABASE = "app";
 
-    private static final String INIT_SQL = String.join(
-            "\n",
-            "SET sql_log_bin=0;",
-            "DELETE FROM mysql.user WHERE user='';",
-            "CREATE USER IF NOT EXISTS 'root'@'%';",
-            "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;",
-            "CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY 'repl_pass';",
-            "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'repl'@'%';",
-            "CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'app_pass';",
-            "GRANT ALL ON *.* TO 'app'@'%';",
-            "CREATE DATABASE IF NOT EXISTS app;",
-            "FLUSH PRIVILEGES;",
-            "");
-
     private final String name;
     private final MariaDbDistribution distribution;
     private final int serverId;
     private final int port;
-    private final Map<String, String> options;
     private final Path baseDir;
     private final Path dataDir;
     private final Path errorLog;
@@ -65,21 +49,20 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     private boolean initialised;
     /** Installs and initialises its own data directory instead of copying the version's template. */
     private final boolean fromScratch;
-    /** Serves TLS; otherwise {@code --skip-ssl}. */
-    private final boolean tls;
+
+    private final ServerLaunch launch;
 
     private EmbeddedMariaDb(final Builder b) throws IOException {
         this.name = b.name;
         this.distribution = MariaDbDistribution.obtain(b.version, b.progress);
         this.serverId = b.serverId;
         this.port = b.port > 0 ? b.port : freePort();
-        this.options = new LinkedHashMap<>(b.options);
         this.baseDir = Files.createTempDirectory("semisync-" + b.name + "-");
         this.dataDir = baseDir.resolve("data");
         this.errorLog = baseDir.resolve("error.log");
         this.shutdownHook = new Thread(this::destroyQuietly, "semisync-stop-" + name);
         this.fromScratch = b.fromScratch;
-        this.tls = b.tls;
+        this.launch = new ServerLaunch(distribution, baseDir, port, serverId, new LinkedHashMap<>(b.options), b.tls);
     }
 
     public static Builder builder(final MariaDbVersion version) {
@@ -97,43 +80,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         try {
             OrphanReaper.reapOrphans();
             if (!initialised && fromScratch) {
-                install();
+                launch.install();
             } else if (!initialised) {
                 DataDirTemplates.copyInto(distribution.version(), dataDir);
                 initialised = true; // users, grants and the app database come with the copy
             }
-            final List<String> command = new ArrayList<>();
-            command.add(
-                    distribution.resolve(distribution.version().serverBinary()).toString());
-            command.addAll(commonOptions());
-            command.add("--port=" + port);
-            command.add("--bind-address=127.0.0.1");
-            command.add("--socket=" + baseDir.resolve("mysqld.sock"));
-            command.add("--pid-file=" + baseDir.resolve("mysqld.pid"));
-            command.add("--log-error=" + errorLog);
-            command.add("--server-id=" + serverId);
-            command.add("--log-bin=mysql-bin");
-            command.add("--binlog-format=ROW");
-            command.add("--max-allowed-packet=64M");
-            command.add("--innodb-buffer-pool-size=64M");
-            // 10% of the redo log bounds one transaction's BLOB data: 2 x 256M lets 20+ MiB rows through on 10.1
-            command.add("--innodb-log-file-size=256M");
-            command.add("--skip-name-resolve");
-            if (!tls) {
-                // 11.4 generates a self-signed certificate at every start when none is configured: seconds of CPU
-                command.add("--skip-ssl");
-            }
-            if (!initialised) {
-                final Path init = baseDir.resolve("init.sql");
-                Files.writeString(init, INIT_SQL);
-                command.add("--init-file=" + init);
-            }
-            options.forEach((k, v) -> command.add(v == null ? "--" + k : "--" + k + "=" + v));
-            final ProcessBuilder pb = new ProcessBuilder(command)
-                    .directory(distribution.home().toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(baseDir.resolve("stdout.log").toFile());
-            serverEnvironment(pb);
+            final ProcessBuilder pb = launch.server(!initialised);
             final long started = System.nanoTime();
             process = pb.start();
             OrphanReaper.register(process.pid(), dataDir);
@@ -152,54 +104,6 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(
                     name + ": cannot start " + distribution.version() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private List<String> commonOptions() {
-        return List.of(
-                "--no-defaults",
-                "--basedir=" + distribution.home(),
-                "--datadir=" + dataDir,
-                "--user=" + System.getProperty("user.name"));
-    }
-
-    /**
-     * The bundled libraries, and a temporary directory of this server's own: with the shared /tmp, a server
-     * installing at the same moment elsewhere on the machine removed the bootstrap's {@code #sql-temptable} files
-     * and failed it (seen with parallel test runs).
-     */
-    private void serverEnvironment(final ProcessBuilder pb) throws IOException {
-        pb.environment().put("LD_LIBRARY_PATH", distribution.resolve("libs").toString());
-        final Path tmp = Files.createDirectories(baseDir.resolve("tmp"));
-        pb.environment().put("TMPDIR", tmp.toString());
-    }
-
-    private void install() throws IOException {
-        Files.createDirectories(dataDir);
-        final List<String> command = new ArrayList<>();
-        command.add(distribution.resolve(distribution.version().installScript()).toString());
-        command.addAll(commonOptions());
-        command.addAll(distribution.version().installOptions());
-        final ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(distribution.home().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(baseDir.resolve("install.log").toFile());
-        serverEnvironment(pb);
-        final Process install = pb.start();
-        try {
-            if (!install.waitFor(5, TimeUnit.MINUTES)) {
-                install.destroyForcibly();
-                throw new IOException(
-                        "install script did not finish in 5 minutes: " + tail(baseDir.resolve("install.log")));
-            }
-            if (install.exitValue() != 0) {
-                throw new IOException("install script exited with " + install.exitValue() + ": "
-                        + tail(baseDir.resolve("install.log")));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            install.destroyForcibly();
-            throw new IOException("interrupted while installing", e);
         }
     }
 

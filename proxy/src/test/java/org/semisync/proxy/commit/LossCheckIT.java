@@ -6,14 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +26,7 @@ import org.semisync.proxy.demo.EmbeddedMariaDb;
 import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.demo.Replicas;
 import org.semisync.proxy.testing.ProxyUnderTest;
+import org.semisync.proxy.testing.RelayLogs;
 import org.semisync.proxy.testing.SemiSyncTopology;
 
 /**
@@ -58,8 +57,8 @@ class LossCheckIT {
                 final Set<Integer> acked = runTrial(version, trial, List.of(r1, r2));
                 final Set<Integer> onReplicas = new HashSet<>();
                 for (EmbeddedMariaDb r : List.of(r1, r2)) {
-                    awaitRelayLogApplied(r);
-                    onReplicas.addAll(ids(r, "app.loss" + trial));
+                    RelayLogs.awaitApplied(r);
+                    onReplicas.addAll(RelayLogs.ids(r, "app.loss" + trial));
                 }
                 final Set<Integer> missing = new HashSet<>(acked);
                 missing.removeAll(onReplicas);
@@ -142,46 +141,5 @@ class LossCheckIT {
             // the master died under this client: its last commit has no OK, so it is not counted
         }
         return null;
-    }
-
-    /**
-     * Waits until the replica's SQL thread has applied everything its IO thread received. The master may die in the
-     * middle of sending a transaction: the relay log then ends with a part of one that can never be applied (and was
-     * never acknowledged), so an idle SQL thread with the IO thread cut off also counts as done.
-     */
-    private static void awaitRelayLogApplied(final EmbeddedMariaDb replica) throws InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String executedBefore = null;
-        while (System.nanoTime() < deadline) {
-            final Map<Object, String> st = Replicas.status(replica);
-            final String executed = st.get("Exec_Master_Log_Pos");
-            if (st.get("Master_Log_File") != null
-                    && st.get("Master_Log_File").equals(st.get("Relay_Master_Log_File"))
-                    && st.get("Read_Master_Log_Pos").equals(executed)) {
-                return;
-            }
-            final boolean idleWithoutMaster = !"Yes".equals(st.get("Slave_IO_Running"))
-                    && st.getOrDefault("Slave_SQL_Running_State", "").startsWith("Slave has read all relay log")
-                    && executed != null
-                    && executed.equals(executedBefore);
-            if (idleWithoutMaster) {
-                return;
-            }
-            executedBefore = executed;
-            Thread.sleep(50);
-        }
-        throw new AssertionError(replica.name() + " did not apply its relay log: " + Replicas.status(replica));
-    }
-
-    private static Set<Integer> ids(final EmbeddedMariaDb replica, final String table) throws SQLException {
-        final Set<Integer> ids = new HashSet<>();
-        try (Connection c = replica.rootConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT id FROM " + table)) {
-            while (rs.next()) {
-                ids.add(rs.getInt(1));
-            }
-        }
-        return ids;
     }
 }

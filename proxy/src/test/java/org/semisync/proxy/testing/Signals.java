@@ -21,17 +21,24 @@ public final class Signals {
         }
     }
 
-    /** Sends {@code signal} (a name such as STOP or CONT) to process {@code pid}; fails if kill does. */
-    public static void send(final String signal, final long pid) {
+    /**
+     * Sends {@code signal} (a name such as STOP or CONT) to the processes {@code pids}, with one kill, so at the same
+     * moment; fails if kill does.
+     */
+    public static void send(final String signal, final long... pids) {
+        final StringBuilder list = new StringBuilder();
+        for (long pid : pids) {
+            list.append(' ').append(pid);
+        }
+        final String command = "kill -" + signal + list;
         try {
-            final Process p = new ProcessBuilder("bash", "-c", "kill -" + signal + " " + pid)
-                    .inheritIO()
-                    .start();
+            final Process p =
+                    new ProcessBuilder("bash", "-c", command).inheritIO().start();
             if (p.waitFor() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + pid + " exited with " + p.exitValue());
+                throw new IllegalStateException(command + " exited with " + p.exitValue());
             }
         } catch (IOException e) {
-            throw new IllegalStateException("kill -" + signal + ": " + e.getMessage(), e);
+            throw new IllegalStateException(command + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
