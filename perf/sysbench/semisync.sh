@@ -196,8 +196,8 @@ done
 {
   echo "# $TITLE"
   echo
-  echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average before the run $(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /)"
-  echo "at the end, $(/usr/sbin/mariadbd --version | awk '{print $3}') master and $REPLICAS semi-sync replicas,"
+  echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average at the end of the run (mostly its own) $(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /),"
+  echo "$(/usr/sbin/mariadbd --version | awk '{print $3}') master and $REPLICAS semi-sync replicas,"
   echo "$(sysbench --version), ${SECONDS_PER_CELL}s per cell, $PASSES pass(es), configurations interleaved per cell"
   echo "after a warm-up of each (${WARMUP_SECONDS}s for the proxy). Raw files (with the counters of each run) beside this one."
   echo "Command: \`perf/sysbench/$(basename "$0") --seconds $SECONDS_PER_CELL --threads \"$THREADS\" --tests \"$TESTS\""
