@@ -4,6 +4,7 @@ set -euo pipefail
 
 PERF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_ROOT="$(cd "$PERF_ROOT/.." && pwd)"
+RESULTS_ROOT="${PERF_RESULTS:-$PERF_ROOT/results}"   # PERF_RESULTS: write the results elsewhere (trial runs)
 WORK_DIR="$(mktemp -d /tmp/semisync-perf.XXXXXX)"
 PIDS=()
 
@@ -43,7 +44,7 @@ start_mariadb() {
     --innodb-flush-log-at-trx-commit=1 --innodb-buffer-pool-size=256M --max-connections=500 \
     --skip-name-resolve "$@" >/dev/null 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 600); do   # up to 2 minutes: five servers starting on a loaded 2-core machine took over 20 s
     mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -e 'select 1' >/dev/null 2>&1 && break
     sleep 0.2
   done
@@ -71,6 +72,51 @@ start_proxy() {
   done
   echo "perf: the proxy did not start: $(cat "$WORK_DIR/proxy.err")" >&2
   return 1
+}
+
+# start_haproxy BACKEND_PORT -> sets PORT_HAPROXY and HAPROXY_PID: Debian's haproxy in TCP mode on 127.0.0.1 in front
+# of one server, for clients and replicas alike (the "floor": what any TCP proxy in both paths costs). One process
+# (-db: foreground, no master-worker), its default threads (one per core); timeouts long enough for idle dumps.
+start_haproxy() {
+  local backend=$1 haproxy=/usr/sbin/haproxy
+  [ -x "$haproxy" ] || haproxy=$(command -v haproxy || true)
+  if [ -z "$haproxy" ]; then
+    echo "perf: installing haproxy with apt-get (needs root)" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+    haproxy=/usr/sbin/haproxy
+  fi
+  PORT_HAPROXY=$(free_port)
+  cat >"$WORK_DIR/haproxy.cfg" <<CFG
+global
+    maxconn 4000
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 1h
+    timeout server 1h
+frontend mysql
+    bind 127.0.0.1:$PORT_HAPROXY
+    default_backend master
+backend master
+    server master 127.0.0.1:$backend
+CFG
+  "$haproxy" -db -f "$WORK_DIR/haproxy.cfg" >"$WORK_DIR/haproxy.out" 2>&1 &
+  HAPROXY_PID=$!
+  PIDS+=("$HAPROXY_PID")
+  for _ in $(seq 1 50); do
+    # listening? (/proc/net/tcp: local address 0100007F:PORT in hex, state 0A; no test connection, which the master
+    # would count as an aborted connect)
+    grep -qi ":$(printf '%04X' "$PORT_HAPROXY") 00000000:0000 0A" /proc/net/tcp && return 0
+    sleep 0.1
+  done
+  echo "perf: haproxy did not start: $(cat "$WORK_DIR/haproxy.out")" >&2
+  return 1
+}
+
+# cpu_ticks PID: CPU time (user + system, clock ticks) of a process and all its threads so far; 0 without a PID
+cpu_ticks() {
+  if [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ]; then sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+  else echo 0; fi
 }
 
 # sb TEST PORT THREADS SECONDS OUTFILE [run|prepare|cleanup]

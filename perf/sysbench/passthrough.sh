@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-OUT="$PERF_ROOT/results/passthrough"
+OUT="$RESULTS_ROOT/passthrough"
 mkdir -p "$OUT"
 rm -f "$OUT"/*.txt
 need_tools

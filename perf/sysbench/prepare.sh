@@ -7,13 +7,18 @@
 # whether Rpl_semi_sync_slave_status stayed ON on both replicas (sampled every 0.5 s during the prepare), and the CPU
 # time of the master, the replicas and the proxy during the prepare (/proc/<pid>/stat; the proxy tails the master in
 # both configurations, serving the replicas only through the proxy).
+# Then the same for one LOAD DATA LOCAL INFILE of 1,000,000 rows (--load-rows; one ~60 MB transaction, sent by the
+# mariadb client without TLS in both configurations) into an empty table, after an unrecorded warm-up load each.
 #   perf/sysbench/prepare.sh [--passes 2] [--tables 4] [--rows 100000] [--threads 1] [--ring-bytes 64M]
+#                            [--load-rows 1000000] [--no-sysbench]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 PASSES=2
 THREADS=1
 RING_BYTES=64M
+LOAD_ROWS=1000000
+SYSBENCH_PREPARE=1
 export SB_TABLES=4 SB_TABLE_SIZE=100000
 while [ $# -gt 0 ]; do
   case $1 in
@@ -22,10 +27,13 @@ while [ $# -gt 0 ]; do
     --rows) SB_TABLE_SIZE=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --ring-bytes) RING_BYTES=$2; shift 2 ;;
-    *) echo "usage: $0 [--passes N] [--tables N] [--rows N] [--threads N] [--ring-bytes BYTES]" >&2; exit 2 ;;
+    --load-rows) LOAD_ROWS=$2; shift 2 ;;
+    --no-sysbench) SYSBENCH_PREPARE=0; shift ;;
+    *) echo "usage: $0 [--passes N] [--tables N] [--rows N] [--threads N] [--ring-bytes BYTES] [--load-rows N]" \
+         "[--no-sysbench]" >&2; exit 2 ;;
   esac
 done
-OUT="$PERF_ROOT/results/prepare/ring-$RING_BYTES-t$THREADS"
+OUT="$RESULTS_ROOT/prepare/ring-$RING_BYTES-t$THREADS"
 mkdir -p "$OUT"; rm -f "$OUT"/*.txt
 need_tools
 sql() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -N -e "$2"; }
@@ -90,6 +98,41 @@ watch_replicas() {   # watch_replicas CONFIG FILE: one line per 0.5 s until kill
   done
 }
 
+measure() {   # measure KIND CONFIG PASS RUNS_FILE COMMAND...: one burst (the target is already configured)
+  local kind=$1 config=$2 pass=$3 runs=$4; shift 4
+  local dumps0 behind0 watch m0 r0 p0 m1 r1 p1 t0 t1 t2 dumps behind off samples line b0 b1
+  b0=$(sql "$PORT_MASTER" "SHOW MASTER STATUS" | awk '{print $2}')
+  dumps0=$(grep -c 'starts a semi-sync binlog dump' "$WORK_DIR/proxy.err" || true)
+  behind0=$(proxy_counter semisync_relay_catch_up_dumps_total)
+  watch="$OUT/watch_${kind}_${config}_run${pass}.txt"; : >"$watch"
+  watch_replicas "$config" "$watch" & WATCH=$!
+  read -r m0 r0 p0 <<<"$(cpu_ms)"
+  t0=$(now_ms)
+  "$@"
+  t1=$(now_ms)
+  read -r m1 r1 p1 <<<"$(cpu_ms)"
+  caught_up
+  t2=$(now_ms)
+  b1=$(sql "$PORT_MASTER" "SHOW MASTER STATUS" | awk '{print $2}')
+  kill "$WATCH"; wait "$WATCH" 2>/dev/null || true
+  dumps=$(( $(grep -c 'starts a semi-sync binlog dump' "$WORK_DIR/proxy.err" || true) - dumps0 ))
+  behind=$(( $(proxy_counter semisync_relay_catch_up_dumps_total) - behind0 ))
+  off=$(awk '$2 != "clients=2" || $3 != "ON" || $4 != "ON"' "$watch" | wc -l)
+  samples=$(wc -l <"$watch")
+  line="pass $pass $config prepare_ms $((t1 - t0)) replicas_applied_ms $((t2 - t0)) samples $samples"
+  line+=" samples_not_2_clients_both_ON $off cpu_ms_master $((m1 - m0)) cpu_ms_replicas $((r1 - r0))"
+  line+=" cpu_ms_proxy $((p1 - p0)) binlog_bytes $((b1 - b0))"
+  [ "$config" = proxy ] && line+=" replica_dumps_started $dumps fell_behind_ring $behind"
+  echo "$kind: $line" >&2
+  echo "$line" >>"$runs"
+}
+sysbench_prepare() { sb oltp_insert "$TARGET_PORT" "$THREADS" 0 "$1" prepare; }
+load_data() {   # load_data OUTFILE: the whole file in one LOAD DATA LOCAL INFILE, one transaction
+  mariadb --no-defaults --skip-ssl --local-infile=1 -usbtest -psbtest_pass -h127.0.0.1 -P"$TARGET_PORT" sbtest \
+    -e "LOAD DATA LOCAL INFILE '$WORK_DIR/burst.tsv' INTO TABLE burst; SHOW WARNINGS" >"$1" 2>&1
+}
+
+if [ "$SYSBENCH_PREPARE" = 1 ]; then
 # Warm-up, not recorded: one prepare through each configuration. The proxy's JIT compiles its relay path during the
 # first prepare through it (its CPU time in that run was twice what it was in the next ones), and the master's buffer
 # pool fills.
@@ -106,53 +149,73 @@ for pass in $(seq 1 "$PASSES"); do
     configure "$config"
     sb oltp_insert "$TARGET_PORT" "$THREADS" 0 "$WORK_DIR/cleanup.txt" cleanup
     caught_up
-    dumps0=$(grep -c 'starts a semi-sync binlog dump' "$WORK_DIR/proxy.err" || true)
-    behind0=$(proxy_counter semisync_relay_catch_up_dumps_total)
-    watch="$OUT/watch_${config}_run${pass}.txt"; : >"$watch"
-    watch_replicas "$config" "$watch" & WATCH=$!
-    read -r m0 r0 p0 <<<"$(cpu_ms)"
-    t0=$(now_ms)
-    sb oltp_insert "$TARGET_PORT" "$THREADS" 0 "$OUT/prepare_${config}_run${pass}.txt" prepare
-    t1=$(now_ms)
-    read -r m1 r1 p1 <<<"$(cpu_ms)"
-    caught_up
-    t2=$(now_ms)
-    kill "$WATCH"; wait "$WATCH" 2>/dev/null || true
-    dumps=$(( $(grep -c 'starts a semi-sync binlog dump' "$WORK_DIR/proxy.err" || true) - dumps0 ))
-    behind=$(( $(proxy_counter semisync_relay_catch_up_dumps_total) - behind0 ))
-    off=$(awk '$2 != "clients=2" || $3 != "ON" || $4 != "ON"' "$watch" | wc -l)
-    samples=$(wc -l <"$watch")
-    line="pass $pass $config prepare_ms $((t1 - t0)) replicas_applied_ms $((t2 - t0)) samples $samples"
-    line+=" samples_not_2_clients_both_ON $off cpu_ms_master $((m1 - m0)) cpu_ms_replicas $((r1 - r0))"
-    line+=" cpu_ms_proxy $((p1 - p0))"
-    [ "$config" = proxy ] && line+=" replica_dumps_started $dumps fell_behind_ring $behind"
-    echo "$line" | tee -a "$OUT/runs.txt"
+    measure prepare "$config" "$pass" "$OUT/runs.txt" sysbench_prepare "$OUT/prepare_${config}_run${pass}.txt"
   done
 done
+fi
+
+if [ "$LOAD_ROWS" -gt 0 ]; then
+  # ~60 bytes a row: id, k, a 40-character string
+  seq 1 "$LOAD_ROWS" | awk '{ printf "%d\t%d\trow-%036d\n", $1, ($1 * 7919) % 100003, $1 }' >"$WORK_DIR/burst.tsv"
+  sql "$PORT_MASTER" "CREATE TABLE IF NOT EXISTS sbtest.burst (id INT PRIMARY KEY, k INT NOT NULL, c CHAR(40) NOT NULL)"
+  : >"$OUT/load-runs.txt"
+  for pass in warmup $(seq 1 "$PASSES"); do
+    for config in native proxy; do
+      configure "$config"
+      sql "$TARGET_PORT" "TRUNCATE sbtest.burst"
+      caught_up
+      runs="$OUT/load-runs.txt"; [ "$pass" = warmup ] && runs="$WORK_DIR/load-warmup.txt"
+      measure load "$config" "$pass" "$runs" load_data "$OUT/load_${config}_run${pass}.txt"
+      rows=$(sql "$PORT_REPLICA1" "SELECT COUNT(*) FROM sbtest.burst")
+      [ "$rows" = "$LOAD_ROWS" ] || echo "perf: replica1 has $rows rows after the $config load, expected $LOAD_ROWS" >&2
+    done
+  done
+  rm -f "$OUT"/load_*_runwarmup.txt "$OUT"/watch_load_*_runwarmup.txt
+fi
+
 cp "$WORK_DIR/proxy.err" "$OUT/proxy-log.txt"
-python3 - "$OUT/runs.txt" "$PASSES" "$SB_TABLES" "$SB_TABLE_SIZE" "$THREADS" "$RING_BYTES" >"$OUT/RESULTS.md" <<'PY'
-import sys, collections
-runs, passes, tables, rows, threads, ring = sys.argv[1:7]
-t = collections.defaultdict(list)
-for line in open(runs):
-    f = line.split()
-    t[f[2]].append(dict(zip(f[3::2], f[4::2])))
-print("# sysbench oltp_insert prepare: proxy vs native semi-sync (AFTER_COMMIT)\n")
-print(f"Debian MariaDB 10.11 master, two semi-sync replicas, {tables} x {int(rows):,} rows, {threads} sysbench thread(s), "
-      f"proxy ring {ring}, {passes} interleaved passes after an unrecorded warm-up prepare through each. *prepare*: sysbench's wall time; *applied*: until both replicas "
-      "applied everything; *not 2 clients / both ON*: 0.5 s samples during the prepare where the semi-sync master did not "
-      "count 2 replicas or a replica's Rpl_semi_sync_slave_status was not ON (raw samples in watch_*.txt). Raw runs in "
-      "runs.txt, the proxy's log in proxy-log.txt.\n")
-print("| config | prepare ms (per pass) | applied ms (per pass) | samples not 2 clients / both ON | replica dumps started | fell behind the ring | CPU ms during the prepare: master / replicas / proxy (per pass) |")
-print("|---|---|---|---|---|---|---|")
-for config in ("native", "proxy"):
-    r = t[config]
-    print(f"| {config} | {' / '.join(x['prepare_ms'] for x in r)} | {' / '.join(x['replicas_applied_ms'] for x in r)} | "
-          f"{' / '.join(x['samples_not_2_clients_both_ON'] + ' of ' + x['samples'] for x in r)} | "
-          f"{' / '.join(x.get('replica_dumps_started', '-') for x in r)} | {' / '.join(x.get('fell_behind_ring', '-') for x in r)} | "
-          f"{', '.join(x['cpu_ms_master'] + ' / ' + x['cpu_ms_replicas'] + ' / ' + x['cpu_ms_proxy'] for x in r)} |")
-native = sum(int(x["prepare_ms"]) for x in t["native"])
-proxy = sum(int(x["prepare_ms"]) for x in t["proxy"])
-print(f"\nSpeed, proxy relative to native (native time / proxy time, summed over the passes): **{native / proxy:.2f}x**")
+python3 - "$OUT" "$PASSES" "$SB_TABLES" "$SB_TABLE_SIZE" "$THREADS" "$RING_BYTES" "$LOAD_ROWS" >"$OUT/RESULTS.md" <<'PY'
+import sys, collections, os
+out, passes, tables, rows, threads, ring, load_rows = sys.argv[1:8]
+
+def read(path):
+    t = collections.defaultdict(list)
+    if os.path.exists(path):
+        for line in open(path):
+            f = line.split()
+            t[f[2]].append(dict(zip(f[3::2], f[4::2])))
+    return t
+
+def report(t, what):
+    if not t["native"] or not t["proxy"]:
+        return
+    mb = [int(x.get("binlog_bytes", 0)) / 1e6 for x in t["native"] + t["proxy"]]
+    print(f"| {what} | config | time ms (per pass) | applied ms (per pass) | samples not 2 clients / both ON | replica dumps started | fell behind the ring | CPU ms during it: master / replicas / proxy (per pass) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for config in ("native", "proxy"):
+        r = t[config]
+        print(f"| | {config} | {' / '.join(x['prepare_ms'] for x in r)} | {' / '.join(x['replicas_applied_ms'] for x in r)} | "
+              f"{' / '.join(x['samples_not_2_clients_both_ON'] + ' of ' + x['samples'] for x in r)} | "
+              f"{' / '.join(x.get('replica_dumps_started', '-') for x in r)} | {' / '.join(x.get('fell_behind_ring', '-') for x in r)} | "
+              f"{', '.join(x['cpu_ms_master'] + ' / ' + x['cpu_ms_replicas'] + ' / ' + x['cpu_ms_proxy'] for x in r)} |")
+    native = sum(int(x["prepare_ms"]) for x in t["native"])
+    proxy = sum(int(x["prepare_ms"]) for x in t["proxy"])
+    print(f"\n{what}: speed of the proxy relative to native (native time / proxy time, summed over the passes): "
+          f"**{native / proxy:.2f}x**" + (f"; about {max(mb):.0f} MB of binlog each" if max(mb) else "") + "\n")
+
+print("# Write bursts: proxy vs native semi-sync (AFTER_COMMIT)\n")
+print(f"Debian MariaDB 10.11 master, two semi-sync replicas, proxy ring {ring}, {passes} interleaved passes after an "
+      "unrecorded warm-up through each configuration. *time*: the client's wall time; *applied*: until both replicas "
+      "applied everything; *not 2 clients / both ON*: 0.5 s samples during the burst where the semi-sync master did not "
+      "count 2 replicas or a replica's Rpl_semi_sync_slave_status was not ON (raw samples in watch_*.txt); *replica "
+      "dumps started*: replicas (re)connecting to the proxy during it; *fell behind the ring*: catch-up master dumps "
+      "opened for a replica (semisync_relay_catch_up_dumps_total). Raw runs in runs.txt (sysbench prepare) and "
+      "load-runs.txt (LOAD DATA), the proxy's log in proxy-log.txt.\n")
+print(f"* `sysbench oltp_insert prepare`: {tables} x {int(rows):,} rows, {threads} sysbench thread(s) (bulk INSERTs "
+      "of 512 KB, one transaction per INSERT)")
+print(f"* `LOAD DATA LOCAL INFILE`: {int(load_rows):,} rows (id INT, k INT, CHAR(40)) in one statement, one transaction, "
+      "the `mariadb` client without TLS\n")
+report(read(os.path.join(out, "runs.txt")), "sysbench prepare")
+report(read(os.path.join(out, "load-runs.txt")), "LOAD DATA")
 PY
 cat "$OUT/RESULTS.md"

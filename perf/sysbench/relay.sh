@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--passes N] [--rows N]" >&2; exit 2 ;;
   esac
 done
-OUT="$PERF_ROOT/results/relay"
+OUT="$RESULTS_ROOT/relay"
 mkdir -p "$OUT"
 need_tools
 sql() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -N -e "$2"; }
