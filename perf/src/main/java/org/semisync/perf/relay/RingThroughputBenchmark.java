@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Control;
 import org.semisync.ack.AckTracker;
 import org.semisync.proxy.binlog.BinlogRing;
 import org.semisync.proxy.binlog.RawEvent;
@@ -82,9 +83,12 @@ public class RingThroughputBenchmark {
     @Benchmark
     @Group("relay")
     @GroupThreads(1)
-    public void tail() {
+    public void tail(final Control control) {
         final long next = published.get() + 1;
         while (next - Math.min(consumed[0].get(), consumed[1].get()) > ring.size() / 2) {
+            if (control.stopMeasurement) {
+                return; // the iteration ended while the replicas were behind: they stop too
+            }
             Thread.onSpinWait();
         }
         final boolean ends = (next & 3) == 3;
@@ -97,8 +101,11 @@ public class RingThroughputBenchmark {
     @Benchmark
     @Group("relay")
     @GroupThreads(2)
-    public int replica(final Reader reader) {
+    public int replica(final Reader reader, final Control control) {
         while (reader.cursor > ring.published()) {
+            if (control.stopMeasurement) {
+                return 0; // the tail stopped publishing at the end of the iteration
+            }
             Thread.onSpinWait();
         }
         final List<Packet> packets = reader.dump.fromRing(ring.read(reader.cursor));
