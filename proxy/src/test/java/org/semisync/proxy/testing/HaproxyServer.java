@@ -156,10 +156,7 @@ public final class HaproxyServer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        Signals.terminate(process);
     }
 
     /** The environment the example configuration reads, for a frontend and two proxies on loopback. */

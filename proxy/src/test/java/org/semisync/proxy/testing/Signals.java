@@ -44,4 +44,12 @@ public final class Signals {
             throw new IllegalStateException("interrupted", e);
         }
     }
+
+    /** SIGTERM to {@code process}, then SIGKILL if it has not exited within 10 s; waits for it. */
+    public static void terminate(final Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 }
