@@ -109,7 +109,7 @@ class HeldReadRulesIT {
                 final int id = writeOnMaster();
                 final String written = cluster.masterGtid();
                 final CompletableFuture<Integer> read = readAsync(c, id);
-                awaitReceived(first, written);
+                GateCluster.awaitReceived(first, written);
                 Thread.sleep(300); // the first replica's ACK has had time to arrive
                 assertThat(read).as("one ACK of two").isNotDone();
                 final long resumed = System.nanoTime();
@@ -189,16 +189,6 @@ class HeldReadRulesIT {
     private static void set(final Connection c, final String assignment) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SET GLOBAL " + assignment);
-        }
-    }
-
-    private static void awaitReceived(final EmbeddedMariaDb replica, final String gtid) throws InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!GateCluster.received(replica, gtid)) {
-            assertThat(System.nanoTime())
-                    .as(replica.name() + " never received " + gtid)
-                    .isLessThan(deadline);
-            Thread.sleep(20);
         }
     }
 }

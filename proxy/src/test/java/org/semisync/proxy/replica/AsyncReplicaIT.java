@@ -82,7 +82,7 @@ class AsyncReplicaIT {
                     .as("the asynchronous replica has a transaction no semi-sync replica acknowledged")
                     .isFalse();
             cluster.startReplication(cluster.replicas().get(0));
-            awaitReceived(async, written);
+            GateCluster.awaitReceived(async, written);
         } finally {
             restartReplication();
         }
@@ -96,7 +96,7 @@ class AsyncReplicaIT {
             try {
                 cluster.stopReplication();
                 cluster.master().execute("INSERT INTO app.a VALUES (2001, 'after commit')");
-                awaitReceived(async, cluster.masterGtid());
+                GateCluster.awaitReceived(async, cluster.masterGtid());
                 assertThat(cluster.replicas().stream().noneMatch(r -> GateCluster.received(r, cluster.masterGtid())))
                         .as("the control: ahead of both semi-sync replicas")
                         .isTrue();
@@ -159,16 +159,6 @@ class AsyncReplicaIT {
             }
         }
         return commits;
-    }
-
-    private static void awaitReceived(final EmbeddedMariaDb replica, final String gtid) throws InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!GateCluster.received(replica, gtid)) {
-            assertThat(System.nanoTime())
-                    .as("%s received %s: %s", replica.name(), gtid, Replicas.status(replica))
-                    .isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 
     private static void restartReplication() throws Exception {

@@ -22,6 +22,7 @@ import org.semisync.proxy.demo.Replicas;
 import org.semisync.proxy.testing.FakeReplica;
 import org.semisync.proxy.testing.GateCluster;
 import org.semisync.proxy.testing.Signals;
+import org.semisync.proxy.testing.Waits;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -201,12 +202,6 @@ class BurstLagIT {
     }
 
     private static void await(final String what, final BooleanSupplier condition) throws InterruptedException {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+        Waits.until(what, Duration.ofSeconds(60), condition);
     }
 }

@@ -17,6 +17,7 @@ import org.semisync.proxy.demo.Replicas;
 import org.semisync.proxy.testing.FakeReplica;
 import org.semisync.proxy.testing.GateCluster;
 import org.semisync.proxy.testing.Signals;
+import org.semisync.proxy.testing.Waits;
 
 /**
  * The relay under trouble, on one topology (10.2.11 master, two 11.4.5 semi-sync replicas through the proxy, GTID
@@ -192,12 +193,6 @@ class RelayResilienceIT {
     }
 
     private static void await(final String what, final BooleanSupplier condition) throws InterruptedException {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+        Waits.until(what, Duration.ofSeconds(60), condition);
     }
 }

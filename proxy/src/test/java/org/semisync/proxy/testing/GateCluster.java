@@ -141,6 +141,15 @@ public final class GateCluster implements AutoCloseable {
         return covers(Replicas.status(replica).get("Gtid_IO_Pos"), gtidPosition);
     }
 
+    /** Waits up to 30 s until {@code replica}'s IO thread has received {@code gtidPosition}; fails with its status. */
+    public static void awaitReceived(final EmbeddedMariaDb replica, final String gtidPosition)
+            throws InterruptedException {
+        Waits.until(
+                () -> replica.name() + " received " + gtidPosition + " (" + Replicas.status(replica) + ")",
+                Duration.ofSeconds(30),
+                () -> received(replica, gtidPosition));
+    }
+
     /** Whether a GTID position list includes every GTID of {@code wanted} (domain-server-seq lists, not empty). */
     public static boolean covers(final String position, final String wanted) {
         if (position == null || wanted == null || wanted.isBlank()) {
