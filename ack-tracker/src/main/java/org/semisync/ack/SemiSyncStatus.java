@@ -61,6 +61,14 @@ public record SemiSyncStatus(
     }
 
     /**
+     * Whether wait point AFTER_SYNC holds responses now: it is the wait point, semi-sync is enabled, and ON (or
+     * enforced, which never falls back).
+     */
+    public boolean holdsAfterSync() {
+        return settings.waitPoint() == WaitPoint.AFTER_SYNC && settings.enabled() && (on || settings.enforced());
+    }
+
+    /**
      * One connected replica.
      *
      * @param id replica id (e.g. its server_id)

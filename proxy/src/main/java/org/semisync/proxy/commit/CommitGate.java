@@ -6,9 +6,6 @@ import java.util.concurrent.RejectedExecutionException;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.Gtid;
-import org.semisync.ack.SemiSyncSettings;
-import org.semisync.ack.SemiSyncStatus;
-import org.semisync.ack.WaitPoint;
 import org.semisync.proxy.protocol.OkPacket;
 import org.semisync.proxy.protocol.Packet;
 import org.slf4j.Logger;
@@ -88,18 +85,11 @@ public final class CommitGate {
         }
         if (probing()) {
             responses.onCommand(packet, CommandKind.classify(packet));
-        } else if (probes != null && afterSync(tracker.status())) {
+        } else if (probes != null && tracker.status().holdsAfterSync()) {
             responses.onCommand(packet, CommandKind.classifyRead(packet));
         } else {
             responses.onCommand(packet, CommandKind.READ);
         }
-    }
-
-    private static boolean afterSync(final SemiSyncStatus status) {
-        final SemiSyncSettings settings = status.settings();
-        return settings.waitPoint() == WaitPoint.AFTER_SYNC
-                && settings.enabled()
-                && (status.on() || settings.enforced());
     }
 
     /**
@@ -132,7 +122,7 @@ public final class CommitGate {
      * so the whole response waits until the quorum covers that position (or the timeout, or OFF).
      */
     private Barrier readBarrier() {
-        if (probes == null || !afterSync(tracker.status())) {
+        if (probes == null || !tracker.status().holdsAfterSync()) {
             return null;
         }
         final Barrier barrier = new Barrier();

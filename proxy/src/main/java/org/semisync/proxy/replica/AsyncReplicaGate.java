@@ -8,9 +8,6 @@ import java.util.concurrent.Executor;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.ReleaseOutcome;
-import org.semisync.ack.SemiSyncSettings;
-import org.semisync.ack.SemiSyncStatus;
-import org.semisync.ack.WaitPoint;
 import org.semisync.proxy.protocol.Packet;
 
 /**
@@ -101,11 +98,7 @@ public final class AsyncReplicaGate {
         if (acknowledged != null && acknowledged.covers(end)) {
             return false;
         }
-        final SemiSyncStatus status = tracker.status();
-        final SemiSyncSettings settings = status.settings();
-        return settings.waitPoint() == WaitPoint.AFTER_SYNC
-                && settings.enabled()
-                && (status.on() || settings.enforced());
+        return tracker.status().holdsAfterSync();
     }
 
     private void released(final BinlogPosition end, final ReleaseOutcome outcome) {
