@@ -21,7 +21,6 @@ import org.semisync.proxy.protocol.Packets;
  * {@link AckTracker} ({@link ReplicaAcks}). Runs on the session's event loop.
  */
 public final class DumpStream {
-    private static final int SEMI_SYNC_MAGIC = 0xEF;
     private static final int NEED_ACK = 0x01;
 
     private final String replicaId;
@@ -125,7 +124,7 @@ public final class DumpStream {
         final byte[] bytes = event.bytes();
         final ByteBuf framed = alloc.buffer(3 + bytes.length)
                 .writeByte(Packets.OK)
-                .writeByte(SEMI_SYNC_MAGIC)
+                .writeByte(ReplicaAcks.SEMI_SYNC_MAGIC)
                 .writeByte(0)
                 .writeBytes(bytes);
         // follow() reads the event after the byte at the reader index, as in [00][event]
@@ -185,7 +184,7 @@ public final class DumpStream {
         final boolean needAck = followOwned(payload, fromRing);
         final ByteBuf framed;
         if (semiSync) {
-            final ByteBuf header = alloc.buffer(3).writeByte(Packets.OK).writeByte(SEMI_SYNC_MAGIC);
+            final ByteBuf header = alloc.buffer(3).writeByte(Packets.OK).writeByte(ReplicaAcks.SEMI_SYNC_MAGIC);
             header.writeByte(needAck ? NEED_ACK : 0);
             framed = alloc.compositeBuffer(2).addComponents(true, header, payload.skipBytes(1));
         } else {

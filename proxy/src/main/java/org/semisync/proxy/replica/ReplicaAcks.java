@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplicaAcks {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaAcks.class);
-    private static final int SEMI_SYNC_MAGIC = 0xEF;
+    /** First byte of a semi-sync ACK, and of the header the master puts before each event for a semi-sync replica. */
+    static final int SEMI_SYNC_MAGIC = 0xEF;
 
     private final String replicaId;
     private final AckTracker tracker;
