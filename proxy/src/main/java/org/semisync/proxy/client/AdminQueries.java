@@ -62,7 +62,7 @@ final class AdminQueries {
         busy = true;
         pendingSetSequence = packet.sequenceId();
         privilegeCheck = new InternalQuery(capabilities);
-        toMaster.accept(InternalQuery.command(client.alloc(), AdminCommands.SUPER_CHECK));
+        toMaster.accept(Commands.query(client.alloc(), AdminCommands.SUPER_CHECK));
         return true;
     }
 

@@ -1,12 +1,9 @@
 package org.semisync.proxy.client;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.semisync.proxy.protocol.Capabilities;
-import org.semisync.proxy.protocol.Commands;
 import org.semisync.proxy.protocol.ErrPacket;
 import org.semisync.proxy.protocol.LenEnc;
 import org.semisync.proxy.protocol.Packet;
@@ -35,13 +32,6 @@ final class InternalQuery {
 
     InternalQuery(final long capabilities) {
         this.deprecateEof = Capabilities.has(capabilities, Capabilities.CLIENT_DEPRECATE_EOF);
-    }
-
-    /** The COM_QUERY packet to send (sequence id 0). */
-    static Packet command(final ByteBufAllocator alloc, final String sql) {
-        final ByteBuf query = alloc.buffer(1 + sql.length());
-        query.writeByte(Commands.COM_QUERY).writeCharSequence(sql, StandardCharsets.UTF_8);
-        return new Packet(0, query);
     }
 
     /** One packet of the answer; returns the result when it was the last one, else {@code null}. */

@@ -1,5 +1,9 @@
 package org.semisync.proxy.protocol;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+
 /** Command bytes: the first payload byte of a packet that opens a client request (sequence id 0). */
 public final class Commands {
     public static final int COM_SLEEP = 0x00;
@@ -77,5 +81,12 @@ public final class Commands {
             case COM_STMT_BULK_EXECUTE -> "COM_STMT_BULK_EXECUTE";
             default -> String.format("COM_UNKNOWN(0x%02x)", command);
         };
+    }
+
+    /** A COM_QUERY packet with {@code sql} (sequence id 0, the start of a command). */
+    public static Packet query(final ByteBufAllocator alloc, final String sql) {
+        final ByteBuf query = alloc.buffer(1 + sql.length());
+        query.writeByte(COM_QUERY).writeCharSequence(sql, StandardCharsets.UTF_8);
+        return new Packet(0, query);
     }
 }

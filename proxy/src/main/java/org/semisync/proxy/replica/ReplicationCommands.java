@@ -118,11 +118,8 @@ public final class ReplicationCommands {
                 if (heartbeat.find()) {
                     heartbeatNanos = Long.parseLong(heartbeat.group(1));
                     if (heartbeatNanos > MASTER_HEARTBEAT_NANOS && sql.startsWith("set @master_heartbeat_period")) {
-                        final String shorter = "SET @master_heartbeat_period = " + MASTER_HEARTBEAT_NANOS;
-                        final ByteBuf query = alloc.buffer(1 + shorter.length())
-                                .writeByte(Commands.COM_QUERY)
-                                .writeBytes(shorter.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                        return new Rewrite(new Packet(packet.sequenceId(), query));
+                        return new Rewrite(
+                                Commands.query(alloc, "SET @master_heartbeat_period = " + MASTER_HEARTBEAT_NANOS));
                     }
                 }
                 if (CONNECT_STATE.matcher(sql).find()) {
