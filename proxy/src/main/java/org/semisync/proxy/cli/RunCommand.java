@@ -26,6 +26,7 @@ import org.semisync.proxy.health.HealthEndpoints;
 import org.semisync.proxy.health.MasterReachability;
 import org.semisync.proxy.health.Readiness;
 import org.semisync.proxy.health.ServingState;
+import org.semisync.proxy.logging.Causes;
 import org.semisync.proxy.metrics.MetricsServer;
 import org.semisync.proxy.metrics.PrometheusMetrics;
 import org.semisync.proxy.metrics.ProxyMetrics;
@@ -270,7 +271,7 @@ final class RunCommand implements Callable<Integer> {
             final Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new IllegalStateException("control connection to master " + cfg.master() + " as "
                     + cfg.replicationUser() + " failed (it needs REPLICATION CLIENT for SHOW MASTER STATUS): "
-                    + rootMessage(cause));
+                    + Causes.rootMessage(cause));
         }
     }
 
@@ -292,16 +293,8 @@ final class RunCommand implements Callable<Integer> {
                     cfg.master(), cfg.replicationUser(), cfg.replicationPassword(), serverId, cfg.ringBytes(), tracker);
         } catch (java.io.IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
             throw new IllegalStateException("binlog tail from master " + cfg.master() + " as " + cfg.replicationUser()
-                    + " failed (it needs REPLICATION SLAVE): " + rootMessage(e));
+                    + " failed (it needs REPLICATION SLAVE): " + Causes.rootMessage(e));
         }
-    }
-
-    private static String rootMessage(final Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
     /** The semi-sync variables of a configuration. */

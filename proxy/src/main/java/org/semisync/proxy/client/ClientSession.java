@@ -17,6 +17,7 @@ import org.semisync.proxy.commit.CommitGate;
 import org.semisync.proxy.commit.DetectionMode;
 import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.ProxyConfig;
+import org.semisync.proxy.logging.Causes;
 import org.semisync.proxy.protocol.Capabilities;
 import org.semisync.proxy.protocol.ErrPacket;
 import org.semisync.proxy.protocol.Handshake;
@@ -57,14 +58,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private Channel client;
     private Channel backend;
+    /** Reading and back-pressure between the two sides. */
+    private SessionFlow flow;
+
     private State state = State.LOGIN;
     private LoginRelay login;
     /** How this master reports commits, from its greeting's version. */
     private DetectionMode detection;
     /** Routes the commands once the client is authenticated. */
     private volatile CommandRouter router;
-    /** The OK that ends authentication (or a command that reset tracking), held while tracking is turned on. */
-    private Packet authOk;
+    /** Turns GTID tracking on; null until authenticated. */
+    private GtidTracking gtidTracking;
 
     private boolean trackingAfterAuth;
     private ScheduledFuture<?> handshakeTimeout;
@@ -89,6 +93,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(final ChannelHandlerContext ctx) {
         client = ctx.channel();
+        flow = new SessionFlow(client, new FlowPhase());
         counters.clientOpened();
         handshakeTimeout = client.eventLoop()
                 .schedule(this::handshakeTimedOut, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -96,6 +101,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 .addListener((ChannelFutureListener) f -> {
                     if (f.isSuccess()) {
                         backend = f.channel();
+                        flow.connected(backend);
                         if (state == State.CLOSED) {
                             backend.close();
                         } else {
@@ -108,7 +114,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                                 ErrPacket.CR_CONN_HOST_ERROR,
                                 "08S01",
                                 "semisync-proxy: cannot connect to master " + config.master() + ": "
-                                        + rootMessage(f.cause()));
+                                        + Causes.rootMessage(f.cause()));
                     }
                 });
     }
@@ -143,43 +149,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private boolean servedFromRing() {
-        return router != null && router.servedFromRing();
+        return flow != null && flow.servedFromRing();
     }
 
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx) {
-        if (backend == null || servedFromRing()) {
-            return; // with the ring serving the dump, the replica's ACKs are read whatever the closed master side does
-        }
-        backend.flush();
-        if (state == State.COMMAND) {
-            client.config().setAutoRead(backend.isWritable());
-        } else if (backend.isWritable()) {
-            client.read();
-        }
+        flow.clientReadComplete();
     }
 
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
-        if (backend == null || state == State.CLOSED) {
-            return;
-        }
-        if (servedFromRing()) {
-            if (client.isWritable()) {
-                router.replicaWritable();
-            }
-            return;
-        }
-        if (state == State.COMMAND) {
-            backend.config().setAutoRead(masterReadable());
-        } else if (client.isWritable()) {
-            backend.read();
-        }
-    }
-
-    /** The master's packets may be read: the client takes them, and no replica dump is held (AFTER_SYNC). */
-    private boolean masterReadable() {
-        return client.isWritable() && (router == null || !router.dumpHeld());
+        flow.clientWritabilityChanged();
     }
 
     // ------------------------------------------------------------------ master -> client
@@ -207,8 +187,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         public void authenticated(final Packet ok) {
             detection = DetectionMode.forServerVersion(login.greeting().displayVersion());
             if (trackingWanted()) {
-                authOk = ok;
-                enableTracking();
+                gtidTracking = new GtidTracking(detection, client, backend, config.master());
+                enableTracking(ok);
             } else {
                 client.write(ok);
                 enterCommandPhase(false);
@@ -237,33 +217,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 && detection.tracking();
     }
 
-    /**
-     * Asks the master to report each transaction's GTID in its OK ({@code last_gtid} on MariaDB, {@code OWN_GTID} on
-     * MySQL); the answer is not relayed. {@link #authOk} waits meanwhile.
-     */
-    private void enableTracking() {
-        // one statement for either kind of master; MariaDB's list is extended, not replaced, and never twice
-        final String sql = detection.trackingStatements().get(0);
+    /** Holds {@code ok} (owned here) while the master is asked to report GTIDs in its OKs. */
+    private void enableTracking(final Packet ok) {
         trackingAfterAuth = state == State.LOGIN;
         state = State.ENABLING_TRACKING;
-        backend.writeAndFlush(InternalQuery.command(backend.alloc(), sql));
-        if (!backend.config().isAutoRead()) {
-            backend.read();
-        }
+        gtidTracking.enable(ok);
     }
 
     private void onTrackingEnabled(final Packet packet) {
-        if (packet.isErr()) {
-            LOG.warn(
-                    "commit-gate - master {} refused GTID tracking ({}): commits of {} are not held",
-                    config.master(),
-                    ErrPacket.parse(packet.payload()).message(),
-                    client.remoteAddress());
-        }
-        final boolean trackingOn = !packet.isErr();
-        client.write(authOk);
-        authOk = null;
-        client.flush();
+        final boolean trackingOn = gtidTracking.answered(packet);
         if (trackingAfterAuth) {
             enterCommandPhase(trackingOn);
         } else {
@@ -302,30 +264,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     void backendReadComplete() {
-        client.flush();
-        if (state == State.COMMAND) {
-            backend.config().setAutoRead(masterReadable());
-        } else if (client.isWritable() && state != State.CLOSED) {
-            backend.read();
-        }
+        flow.backendReadComplete();
     }
 
     void backendWritabilityChanged() {
-        if (servedFromRing()) {
-            return;
-        }
-        if (state == State.COMMAND) {
-            client.config().setAutoRead(backend.isWritable());
-        } else if (backend.isWritable() && state != State.CLOSED) {
-            client.read();
-        }
+        flow.backendWritabilityChanged();
     }
 
     void backendClosed(final Throwable cause) {
         if (state == State.CLOSED || servedFromRing()) {
             return;
         }
-        final String reason = cause == null ? "closed the connection" : rootMessage(cause);
+        final String reason = cause == null ? "closed the connection" : Causes.rootMessage(cause);
         LOG.info("client - master {} {} under client {}", config.master(), reason, client.remoteAddress());
         final int sequence = state == State.COMMAND ? router.errorSequence() : 0;
         fail(
@@ -344,9 +294,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (router != null) {
             router.closed();
         }
-        if (authOk != null) {
-            authOk.release();
-            authOk = null;
+        if (gtidTracking != null) {
+            gtidTracking.closed();
         }
         if (handshakeTimeout != null) {
             handshakeTimeout.cancel(false);
@@ -370,7 +319,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        LOG.info("client - {} failed: {}", client.remoteAddress(), rootMessage(cause));
+        LOG.info("client - {} failed: {}", client.remoteAddress(), Causes.rootMessage(cause));
         state = State.CLOSED;
         client.close();
         if (backend != null) {
@@ -406,6 +355,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** The session's side of its {@link CommandRouter}. */
+    private final class FlowPhase implements SessionFlow.Phase {
+        @Override
+        public boolean command() {
+            return state == State.COMMAND;
+        }
+
+        @Override
+        public boolean closed() {
+            return state == State.CLOSED;
+        }
+
+        @Override
+        public CommandRouter router() {
+            return router;
+        }
+    }
+
     private final class RouterLink implements CommandRouter.Link {
         @Override
         public void toMaster(final Packet packet) {
@@ -419,15 +385,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
         @Override
         public void reenableTracking(final Packet ok) {
-            authOk = ok;
-            enableTracking();
+            enableTracking(ok);
         }
 
         @Override
         public void resumeMasterReads() {
-            if (backend != null && backend.isActive() && state == State.COMMAND) {
-                backend.config().setAutoRead(client.isWritable());
-            }
+            flow.resumeMasterReads();
         }
 
         @Override
@@ -444,13 +407,5 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         backend.write(packet, backend.voidPromise());
-    }
-
-    static String rootMessage(final Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

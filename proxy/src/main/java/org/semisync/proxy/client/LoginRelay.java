@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import org.semisync.proxy.config.HostPort;
+import org.semisync.proxy.logging.Causes;
 import org.semisync.proxy.protocol.Capabilities;
 import org.semisync.proxy.protocol.ErrPacket;
 import org.semisync.proxy.protocol.Handshake;
@@ -189,7 +190,7 @@ final class LoginRelay {
                         ErrPacket.CR_CONN_HOST_ERROR,
                         "08S01",
                         "semisync-proxy: TLS handshake with master " + master + " failed: "
-                                + ClientSession.rootMessage(f.cause()));
+                                + Causes.rootMessage(f.cause()));
                 return;
             }
             phase = Phase.AUTHENTICATING;
