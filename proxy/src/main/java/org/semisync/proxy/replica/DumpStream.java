@@ -252,7 +252,7 @@ public final class DumpStream {
                 // A heartbeat after a GTID dump skipped what the replica has matters most: a replica that connects up
                 // to date acknowledges nothing, and without this its position would stay at the dump's start (the
                 // first read in AFTER_SYNC would then wait for the whole timeout)
-                acks.otherEvent(follower.position());
+                acks.otherEvent(follower);
                 return false;
             }
             case ENDS -> {
