@@ -62,12 +62,11 @@ final class ReplicaAcks {
     }
 
     /**
-     * An event that neither starts nor ends a transaction was sent; it matters between transactions
-     * (Binlog_checkpoint, Gtid_list, the Rotate and Format_description of the next
-     * file) was sent. The replica never acknowledges such events, yet the master's SHOW MASTER STATUS, which
-     * position-probe mode waits for, already counts them (MariaDB writes checkpoints after the commit, in the
-     * background). A replica that acknowledged the last transaction holds every transaction up to here, so its
-     * acknowledgement is extended over these events.
+     * An event that neither starts nor ends a transaction was sent (or a heartbeat arrived). Between transactions —
+     * Binlog_checkpoint, Gtid_list, the Rotate and Format_description of the next file — the replica never
+     * acknowledges it, yet the master's SHOW MASTER STATUS, which position-probe mode waits for, already counts it
+     * (MariaDB writes checkpoints after the commit, in the background). A replica that acknowledged the last
+     * transaction holds every transaction up to here, so its acknowledgement is extended over these events.
      */
     void otherEvent(final EventFollower stream) {
         if (quietEnd == null) {
