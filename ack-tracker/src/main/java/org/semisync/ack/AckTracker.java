@@ -1,25 +1,25 @@
 package org.semisync.ack;
 
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.ExceptionHandler;
-import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.dsl.Disruptor;
-import com.lmax.disruptor.dsl.ProducerType;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides when a held commit may be released: the semi-sync master's bookkeeping as a library. Thread-safe: every
- * method publishes an event into an LMAX Disruptor ring consumed by one thread that owns all state (the single
- * writer); release callbacks run on the executor each waiter names (e.g. the client's event loop). After an input
- * the consumer spins briefly; idle, it sleeps in a timed wait that also drives the timeouts, so it does
- * not burn a core.
+ * Decides when a held commit may be released: the semi-sync master's bookkeeping as a library. Thread-safe and
+ * never blocking: every input is queued, and the thread that queued it applies it at once unless another thread is
+ * applying inputs already, which then applies this one too before it lets go (queue-drain). So one thread at a time
+ * owns all state (the single writer) without a thread of its own: an ACK read on an event loop releases its commits
+ * on that event loop, with no hand-off to a tracker thread and back (each cost a futex wake-up and a context switch
+ * per input on a 2-core machine; perf/results/ack-tracker). Release callbacks run on the executor each waiter names
+ * (e.g. the client's event loop). A small timer thread drives the timeouts when no input arrives.
  *
  * <pre>{@code
  * AckTracker tracker = AckTracker.builder().settings(SemiSyncSettings.DEFAULTS).build().start();
@@ -31,20 +31,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class AckTracker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AckTracker.class);
-    /** How long the tracker thread spins after an input before it parks (measured: perf/results/ack-tracker). */
-    private static final long SPIN_NANOS = 10_000;
 
-    private final Disruptor<TrackerEvent> disruptor;
-    private final RingBuffer<TrackerEvent> ring;
+    private final InputQueue inputs = new InputQueue();
+    /** Drain requests not yet served; the thread that raises it from 0 drains until it falls back to 0. */
+    private final AtomicInteger drainRequests = new AtomicInteger();
+
     private final TrackerState state;
     private final LongSupplier clock;
     private final long tickNanos;
+    private final ScheduledExecutorService timer;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** Producers between their closed check and their ring publish; close() waits for them (none is dropped). */
+    /** Producers between their closed check and their offer; close() waits for them (none is dropped). */
     private final LongAdder inFlight = new LongAdder();
 
     private volatile SemiSyncStatus status;
     private volatile boolean closed;
+    /** Set by the timer: the next drain checks the deadlines even if no tick is due by the clock. */
+    private volatile boolean tickRequested;
+
+    // owned by the draining thread
+    private long lastTick;
+    private boolean halted;
+    /** The thread draining now, or null; compared only with the current thread (close() from a callback). */
+    private Thread drainer;
 
     private AckTracker(final Builder b) {
         this.clock = b.clock;
@@ -52,30 +61,21 @@ public final class AckTracker implements AutoCloseable {
         this.state = new TrackerState(b.settings, b.releaseObserver);
         state.deferCallbacks();
         this.status = state.snapshot();
-        final ThreadFactory threads = r -> {
-            final Thread t = new Thread(r, "semisync-ack-tracker");
+        this.lastTick = clock.getAsLong();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "semisync-ack-tracker-timer");
             t.setDaemon(true);
             return t;
-        };
-        this.disruptor = new Disruptor<>(
-                TrackerEvent::new,
-                b.ringSize,
-                threads,
-                ProducerType.MULTI,
-                // a brief spin after each input, then a timed park that also drives the timeouts
-                new SpinThenParkWaitStrategy(SPIN_NANOS, tickNanos));
-        this.disruptor.handleEventsWith(new Consumer());
-        this.disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
-        this.ring = disruptor.getRingBuffer();
+        });
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Starts the tracker thread. */
+    /** Starts the timer that times out waiting commits when no input arrives. */
     public AckTracker start() {
-        disruptor.start();
+        timer.scheduleAtFixedRate(this::tickFromTimer, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
         return this;
     }
 
@@ -125,7 +125,7 @@ public final class AckTracker implements AutoCloseable {
 
     /**
      * An event asking for an ACK was sent to a replica ({@code Rpl_semi_sync_master_net_waits}, counted like the
-     * plugin's flush_net). Any thread; does not go through the ring.
+     * plugin's flush_net). Any thread; not queued.
      */
     public void ackRequested() {
         state.ackRequested();
@@ -147,7 +147,7 @@ public final class AckTracker implements AutoCloseable {
      * started with, as in the plugin.
      */
     public void configure(final SemiSyncSettings next) {
-        publish(TrackerEvent.Type.CONFIGURE, null, null, null, null, null, java.util.Objects.requireNonNull(next));
+        publish(TrackerEvent.Type.CONFIGURE, null, null, null, null, null, Objects.requireNonNull(next));
     }
 
     /**
@@ -155,7 +155,7 @@ public final class AckTracker implements AutoCloseable {
      * force and visible in {@link #status()} (so a {@code SET GLOBAL} can answer OK only then).
      */
     public void configure(final SemiSyncSettings next, final Executor executor, final Runnable applied) {
-        java.util.Objects.requireNonNull(applied);
+        Objects.requireNonNull(applied);
         publish(
                 TrackerEvent.Type.CONFIGURE,
                 null,
@@ -163,7 +163,7 @@ public final class AckTracker implements AutoCloseable {
                 null,
                 executor,
                 (outcome, waited) -> applied.run(),
-                java.util.Objects.requireNonNull(next));
+                Objects.requireNonNull(next));
     }
 
     /** The status variables, consistent as of the last processed batch of inputs. */
@@ -173,7 +173,7 @@ public final class AckTracker implements AutoCloseable {
 
     /**
      * Releases every waiting commit (outcome {@link ReleaseOutcome#SHUTDOWN}, counted in {@code no_tx}) and stops the
-     * thread. Commits registered afterwards are released at once.
+     * timer. Commits registered afterwards are released at once.
      */
     @Override
     public synchronized void close() {
@@ -181,20 +181,25 @@ public final class AckTracker implements AutoCloseable {
             return;
         }
         closed = true;
-        // A producer that saw closed == false may still be claiming a slot: let it publish, so that SHUTDOWN is the
-        // last event in the ring and nothing is left behind when the thread halts.
+        // A producer that saw closed == false may still be offering: let it, so that SHUTDOWN is the last input and
+        // nothing is left behind.
         while (inFlight.sum() != 0) {
             Thread.yield();
         }
-        writeToRing(TrackerEvent.Type.SHUTDOWN, null, null, null, null, null, null);
+        inputs.offer(new TrackerEvent(TrackerEvent.Type.SHUTDOWN, null, null, null, null, null, null));
+        drain();
+        timer.shutdownNow();
+        if (drainer == Thread.currentThread()) {
+            // closed from a release callback: the drain this thread is in applies SHUTDOWN when the callback returns
+            return;
+        }
         try {
             if (!stopped.await(10, TimeUnit.SECONDS)) {
-                LOG.warn("ack-tracker - shutdown event not processed within 10 s");
+                LOG.warn("ack-tracker - shutdown not applied within 10 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        disruptor.halt();
     }
 
     private void publish(
@@ -213,116 +218,98 @@ public final class AckTracker implements AutoCloseable {
                 }
                 return;
             }
-            writeToRing(type, position, gtid, replicaId, executor, listener, settings);
+            inputs.offer(new TrackerEvent(type, position, gtid, replicaId, executor, listener, settings));
         } finally {
             inFlight.decrement();
         }
+        drain();
     }
 
-    private void writeToRing(
-            final TrackerEvent.Type type,
-            final BinlogPosition position,
-            final Gtid gtid,
-            final String replicaId,
-            final Executor executor,
-            final CommitListener listener,
-            final SemiSyncSettings settings) {
-        final long seq = ring.next();
-        try {
-            final TrackerEvent e = ring.get(seq);
-            e.type = type;
-            e.position = position;
-            e.gtid = gtid;
-            e.replicaId = replicaId;
-            e.executor = executor;
-            e.listener = listener;
-            e.settings = settings;
-        } finally {
-            ring.publish(seq);
+    private void tickFromTimer() {
+        tickRequested = true;
+        drain();
+    }
+
+    /**
+     * Applies every queued input, unless another thread is doing so: it sees this request and goes round once more.
+     * The requests counter orders the drains, so each drainer sees the state the previous one left (the single
+     * writer, one thread at a time).
+     */
+    private void drain() {
+        if (drainRequests.getAndIncrement() != 0) {
+            return;
         }
+        int requests = 1;
+        do {
+            drainer = Thread.currentThread();
+            TrackerEvent input;
+            while ((input = inputs.poll()) != null) {
+                apply(input, clock.getAsLong());
+            }
+            endOfBatch();
+            drainer = null;
+            requests = drainRequests.addAndGet(-requests);
+        } while (requests != 0);
     }
 
-    /** The single writer. */
-    private final class Consumer implements EventHandler<TrackerEvent> {
-        private long lastTick;
-
-        @Override
-        public void onEvent(final TrackerEvent e, final long sequence, final boolean endOfBatch) {
-            final long now = clock.getAsLong();
-            try {
-                switch (e.type) {
-                    case AWAIT_POSITION -> state.awaitPosition(now, e.position, e.executor, e.listener);
-                    case AWAIT_GTID -> state.awaitGtid(now, e.gtid, e.executor, e.listener);
-                    case AWAIT_READ -> state.awaitRead(now, e.position, e.executor, e.listener);
-                    case COMMITTED -> state.transactionCommitted(now, e.gtid, e.position);
-                    case ACK -> state.ack(now, e.replicaId, e.position);
-                    case COVER -> state.ack(now, e.replicaId, e.position, false);
-                    case REPLICA_CONNECTED -> state.replicaConnected(now, e.replicaId, e.position);
-                    case REPLICA_DISCONNECTED -> state.replicaDisconnected(now, e.replicaId);
-                    case CONFIGURE -> {
-                        state.configure(now, e.settings);
-                        if (e.listener != null) {
-                            state.notifyAfterPublish(e.executor, e.listener);
-                        }
-                    }
-                    case RESET_STATS -> {
-                        state.resetStats(now);
+    private void apply(final TrackerEvent e, final long now) {
+        try {
+            switch (e.type) {
+                case AWAIT_POSITION -> state.awaitPosition(now, e.position, e.executor, e.listener);
+                case AWAIT_GTID -> state.awaitGtid(now, e.gtid, e.executor, e.listener);
+                case AWAIT_READ -> state.awaitRead(now, e.position, e.executor, e.listener);
+                case COMMITTED -> state.transactionCommitted(now, e.gtid, e.position);
+                case ACK -> state.ack(now, e.replicaId, e.position);
+                case COVER -> state.ack(now, e.replicaId, e.position, false);
+                case REPLICA_CONNECTED -> state.replicaConnected(now, e.replicaId, e.position);
+                case REPLICA_DISCONNECTED -> state.replicaDisconnected(now, e.replicaId);
+                case CONFIGURE -> {
+                    state.configure(now, e.settings);
+                    if (e.listener != null) {
                         state.notifyAfterPublish(e.executor, e.listener);
                     }
-                    case SHUTDOWN -> {
-                        state.shutdown(now);
-                        // publish the final counters before close() returns, so status() after close() is exact
-                        status = state.snapshot();
-                        state.dispatchDeferred();
-                        stopped.countDown();
-                    }
                 }
-            } finally {
-                e.clear();
-            }
-            if (endOfBatch) {
-                if (now - lastTick >= tickNanos) {
-                    lastTick = now;
-                    state.tick(now);
+                case RESET_STATS -> {
+                    state.resetStats(now);
+                    state.notifyAfterPublish(e.executor, e.listener);
                 }
-                status = state.snapshot();
-                state.dispatchDeferred();
+                case SHUTDOWN -> {
+                    state.shutdown(now);
+                    // publish the final counters before close() returns, so status() after close() is exact
+                    status = state.snapshot();
+                    state.dispatchDeferred();
+                    halted = true;
+                    stopped.countDown();
+                }
             }
+        } catch (RuntimeException ex) {
+            // keep going: one bad input must not stop the tracker
+            LOG.error("ack-tracker - failed to apply {}: {}", e.type, ex.toString(), ex);
         }
+    }
 
-        @Override
-        public void onTimeout(final long sequence) {
+    /** Times out what is due, then publishes the status before the release callbacks run. */
+    private void endOfBatch() {
+        if (halted) {
+            return;
+        }
+        try {
             final long now = clock.getAsLong();
-            lastTick = now;
-            state.tick(now);
+            if (tickRequested || now - lastTick >= tickNanos) {
+                tickRequested = false;
+                lastTick = now;
+                state.tick(now);
+            }
             status = state.snapshot();
-            state.dispatchDeferred();
+        } catch (RuntimeException ex) {
+            LOG.error("ack-tracker - failed to check timeouts: {}", ex.toString(), ex);
         }
+        state.dispatchDeferred();
     }
 
-    private static final class LoggingExceptionHandler implements ExceptionHandler<TrackerEvent> {
-        @Override
-        public void handleEventException(final Throwable ex, final long sequence, final TrackerEvent event) {
-            // keep consuming: one bad input must not freeze the ring (the default handler would kill the thread)
-            LOG.error("ack-tracker - failed to process {} (sequence {}): {}", event.type, sequence, ex.toString(), ex);
-            event.clear();
-        }
-
-        @Override
-        public void handleOnStartException(final Throwable ex) {
-            LOG.error("ack-tracker - failed to start", ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(final Throwable ex) {
-            LOG.error("ack-tracker - failed to stop", ex);
-        }
-    }
-
-    /** Builder; defaults: plugin defaults, 64 Ki slots, 10 ms tick, system nano clock. */
+    /** Builder; defaults: plugin defaults, 10 ms tick, system nano clock. */
     public static final class Builder {
         private SemiSyncSettings settings = SemiSyncSettings.DEFAULTS;
-        private int ringSize = 1 << 16;
         private long tickMillis = 10;
         private LongSupplier clock = System::nanoTime;
         private ReleaseObserver releaseObserver = (outcome, nanos) -> {};
@@ -331,12 +318,6 @@ public final class AckTracker implements AutoCloseable {
 
         public Builder settings(final SemiSyncSettings value) {
             this.settings = value;
-            return this;
-        }
-
-        /** Slots in the input ring (power of two). */
-        public Builder ringSize(final int value) {
-            this.ringSize = value;
             return this;
         }
 
@@ -352,7 +333,7 @@ public final class AckTracker implements AutoCloseable {
             return this;
         }
 
-        /** Sees every release on the tracker thread (metrics); must be fast and must not throw. */
+        /** Sees every release on the draining thread (metrics); must be fast and must not throw. */
         public Builder releaseObserver(final ReleaseObserver value) {
             this.releaseObserver = value;
             return this;

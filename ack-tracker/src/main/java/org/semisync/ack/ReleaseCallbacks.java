@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands release callbacks to their executors. When deferring (the tracker thread), they are held until
+ * Hands release callbacks to their executors. When deferring (inside the tracker), they are held until
  * {@link #dispatch()}: the tracker publishes its status snapshot first, so that a client who got its OK after a
  * timeout already reads the status as OFF. Tracker thread only.
  */

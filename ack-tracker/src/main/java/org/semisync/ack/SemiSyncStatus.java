@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A consistent snapshot of the tracker: the plugin's status variables ({@code Rpl_semi_sync_master_*}), the
- * settings in force and the connected replicas. Published by the tracker thread after every batch of inputs;
+ * settings in force and the connected replicas. Published after every batch of inputs;
  * readable from any thread.
  *
  * @param on {@code Rpl_semi_sync_master_status}

@@ -3,8 +3,8 @@ package org.semisync.ack;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The plugin's counters ({@code Rpl_semi_sync_master_*}) and ours for AFTER_SYNC reads. Written by the tracker
- * thread only, except {@link #ackRequested()}.
+ * The plugin's counters ({@code Rpl_semi_sync_master_*}) and ours for AFTER_SYNC reads. Written by the
+ * draining thread only, except {@link #ackRequested()}.
  */
 final class StatusCounters {
     long yesTx;

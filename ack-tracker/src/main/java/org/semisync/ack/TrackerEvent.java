@@ -2,7 +2,7 @@ package org.semisync.ack;
 
 import java.util.concurrent.Executor;
 
-/** A ring slot: one input to the tracker. Reused; cleared after the tracker thread consumed it. */
+/** One input to the tracker, queued in {@link InputQueue} until a draining thread applies it. */
 final class TrackerEvent {
     enum Type {
         AWAIT_POSITION,
@@ -18,21 +18,30 @@ final class TrackerEvent {
         SHUTDOWN
     }
 
-    Type type;
-    BinlogPosition position;
-    Gtid gtid;
-    String replicaId;
-    Executor executor;
-    CommitListener listener;
-    SemiSyncSettings settings;
+    final Type type;
+    final BinlogPosition position;
+    final Gtid gtid;
+    final String replicaId;
+    final Executor executor;
+    final CommitListener listener;
+    final SemiSyncSettings settings;
+    /** The input queued after this one; written once by its producer, read by the draining thread. */
+    volatile TrackerEvent next;
 
-    void clear() {
-        type = null;
-        position = null;
-        gtid = null;
-        replicaId = null;
-        executor = null;
-        listener = null;
-        settings = null;
+    TrackerEvent(
+            final Type type,
+            final BinlogPosition position,
+            final Gtid gtid,
+            final String replicaId,
+            final Executor executor,
+            final CommitListener listener,
+            final SemiSyncSettings settings) {
+        this.type = type;
+        this.position = position;
+        this.gtid = gtid;
+        this.replicaId = replicaId;
+        this.executor = executor;
+        this.listener = listener;
+        this.settings = settings;
     }
 }

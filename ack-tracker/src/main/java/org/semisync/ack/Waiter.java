@@ -3,7 +3,7 @@ package org.semisync.ack;
 import java.util.concurrent.Executor;
 
 /**
- * One held commit inside the tracker. Owned by the tracker thread; released exactly once. It is also its own release
+ * One held commit inside the tracker. Owned by the tracker (one draining thread at a time); released exactly once. It is also its own release
  * callback ({@link #run()} on the waiter's executor), so a release allocates nothing.
  */
 final class Waiter implements Runnable {

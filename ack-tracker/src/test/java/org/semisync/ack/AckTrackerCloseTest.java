@@ -19,7 +19,7 @@ class AckTrackerCloseTest {
 
     @RepeatedTest(5)
     void closeWhileProducersRunReleasesEveryWaiterOnceAndTheFinalStatusIsExact() throws Exception {
-        final AckTracker tracker = AckTracker.builder().ringSize(1024).build().start();
+        final AckTracker tracker = AckTracker.builder().build().start();
         tracker.replicaConnected("r1", new BinlogPosition("mysql-bin.000001", 4));
         final AtomicLong offset = new AtomicLong(4);
         final AtomicInteger registered = new AtomicInteger();
@@ -51,7 +51,7 @@ class AckTrackerCloseTest {
         running.await();
         Thread.sleep(20);
         tracker.close();
-        // ACKNOWLEDGED callbacks run on the tracker thread, which has stopped: both numbers are final now
+        // ACKNOWLEDGED callbacks run inline (direct executor) before SHUTDOWN is applied: both numbers are final now
         final long yesAtClose = tracker.status().yesTx();
         assertThat(yesAtClose).isEqualTo(acknowledged.sum());
         stop.set(true);

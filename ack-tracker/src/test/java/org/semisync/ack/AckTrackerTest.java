@@ -144,6 +144,50 @@ class AckTrackerTest {
         }
     }
 
+    @Test
+    void anAckIsAppliedOnTheThreadThatHandsItInBeforeTheCallReturns() {
+        try (AckTracker tracker = AckTracker.builder().build().start()) {
+            tracker.replicaConnected("r1", pos(4));
+            final AtomicReference<Thread> releasedOn = new AtomicReference<>();
+            tracker.awaitPosition(pos(100), Runnable::run, (o, n) -> releasedOn.set(Thread.currentThread()));
+            assertThat(releasedOn.get()).isNull();
+            tracker.ack("r1", pos(100));
+            assertThat(releasedOn.get()).isSameAs(Thread.currentThread());
+            assertThat(tracker.status().yesTx()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCallbackThatHandsInAnotherInputHasItAppliedByTheSameDrain() {
+        try (AckTracker tracker = AckTracker.builder().build().start()) {
+            tracker.replicaConnected("r1", pos(4));
+            final AtomicReference<ReleaseOutcome> second = new AtomicReference<>();
+            tracker.awaitPosition(pos(100), Runnable::run, (o, n) -> {
+                // runs inside the drain of the ack below: queued, applied once this callback returns
+                tracker.awaitPosition(pos(200), Runnable::run, (o2, n2) -> second.set(o2));
+                tracker.ack("r1", pos(200));
+                assertThat(second.get()).isNull();
+            });
+            tracker.ack("r1", pos(100));
+            assertThat(second.get()).isEqualTo(ReleaseOutcome.ACKNOWLEDGED);
+            assertThat(tracker.status().yesTx()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void closeCalledFromAReleaseCallbackReturnsAndShutsTheTrackerDown() throws Exception {
+        final AckTracker tracker = AckTracker.builder().build().start();
+        tracker.replicaConnected("r1", pos(4));
+        final AtomicReference<ReleaseOutcome> pending = new AtomicReference<>();
+        tracker.awaitPosition(pos(300), Runnable::run, (o, n) -> pending.set(o));
+        final long start = System.nanoTime();
+        tracker.awaitPosition(pos(100), Runnable::run, (o, n) -> tracker.close());
+        tracker.ack("r1", pos(100));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+        assertThat(pending.get()).isEqualTo(ReleaseOutcome.SHUTDOWN);
+        assertThat(tracker.status().noTx()).isEqualTo(1);
+    }
+
     private static void awaitStatus(final AckTracker tracker, final java.util.function.Predicate<SemiSyncStatus> p)
             throws InterruptedException {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

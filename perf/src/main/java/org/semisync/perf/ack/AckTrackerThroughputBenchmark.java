@@ -21,8 +21,9 @@ import org.semisync.ack.CommitListener;
 
 /**
  * Waiter register-and-release throughput: each operation registers one commit; every 64th also acknowledges the
- * newest position, releasing the waiters before it. Run with {@code -t 1}, {@code -t 8}, {@code -t 64}: the ring
- * back-pressures producers, so the steady state is the tracker thread's release rate.
+ * newest position, releasing the waiters before it. Run with {@code -t 1}, {@code -t 8}, {@code -t 64}: inputs are
+ * applied by the producers themselves, one at a time, so with many producers the steady state is the rate of the
+ * single writer (whichever producer drains) plus the contention on the queue.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
