@@ -60,7 +60,7 @@ start_mariadb() {
 # start_proxy MASTER_PORT [extra proxy options...] -> sets PORT_PROXY
 start_proxy() {
   local master=$1; shift
-  local jar="$REPO_ROOT/proxy/target/semisync-proxy.jar"
+  local jar="${SEMISYNC_PROXY_JAR:-$REPO_ROOT/proxy/target/semisync-proxy.jar}"   # another build to compare
   [ -f "$jar" ] || (cd "$REPO_ROOT" && mvn -B -q -DskipTests -pl proxy -am package)
   PORT_PROXY=$(free_port)
   java ${SEMISYNC_PROXY_JAVA_OPTS:-} -XX:+UseParallelGC -Xms512m -Xmx512m -jar "$jar" run --master "127.0.0.1:$master" \

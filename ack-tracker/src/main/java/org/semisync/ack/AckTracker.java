@@ -3,8 +3,6 @@ package org.semisync.ack;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -19,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * owns all state (the single writer) without a thread of its own: an ACK read on an event loop releases its commits
  * on that event loop, with no hand-off to a tracker thread and back (each cost a futex wake-up and a context switch
  * per input on a 2-core machine; perf/results/ack-tracker). Release callbacks run on the executor each waiter names
- * (e.g. the client's event loop). A small timer thread drives the timeouts when no input arrives.
+ * (e.g. the client's event loop). A timer thread that sleeps until the oldest deadline drives the timeouts when no
+ * input arrives.
  *
  * <pre>{@code
  * AckTracker tracker = AckTracker.builder().settings(SemiSyncSettings.DEFAULTS).build().start();
@@ -39,7 +38,7 @@ public final class AckTracker implements AutoCloseable {
     private final TrackerState state;
     private final LongSupplier clock;
     private final long tickNanos;
-    private final ScheduledExecutorService timer;
+    private final TimeoutTimer timer;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Producers between their closed check and their offer; close() waits for them (none is dropped). */
     private final LongAdder inFlight = new LongAdder();
@@ -62,11 +61,7 @@ public final class AckTracker implements AutoCloseable {
         state.deferCallbacks();
         this.status = state.snapshot();
         this.lastTick = clock.getAsLong();
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            final Thread t = new Thread(r, "semisync-ack-tracker-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = new TimeoutTimer(clock, tickNanos, this::tickFromTimer);
     }
 
     public static Builder builder() {
@@ -75,7 +70,7 @@ public final class AckTracker implements AutoCloseable {
 
     /** Starts the timer that times out waiting commits when no input arrives. */
     public AckTracker start() {
-        timer.scheduleAtFixedRate(this::tickFromTimer, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+        timer.start();
         return this;
     }
 
@@ -188,7 +183,7 @@ public final class AckTracker implements AutoCloseable {
         }
         inputs.offer(new TrackerEvent(TrackerEvent.Type.SHUTDOWN, null, null, null, null, null, null));
         drain();
-        timer.shutdownNow();
+        timer.stop();
         if (drainer == Thread.currentThread()) {
             // closed from a release callback: the drain this thread is in applies SHUTDOWN when the callback returns
             return;
@@ -301,6 +296,7 @@ public final class AckTracker implements AutoCloseable {
                 state.tick(now);
             }
             status = state.snapshot();
+            timer.deadline(state.nextDeadline());
         } catch (RuntimeException ex) {
             LOG.error("ack-tracker - failed to check timeouts: {}", ex.toString(), ex);
         }
@@ -321,7 +317,7 @@ public final class AckTracker implements AutoCloseable {
             return this;
         }
 
-        /** How often waiters are checked for timeouts, ms (the timeout resolution). */
+        /** The timeout resolution, ms: the timer checks the deadlines at most this often. */
         public Builder tickMillis(final long value) {
             this.tickMillis = value;
             return this;

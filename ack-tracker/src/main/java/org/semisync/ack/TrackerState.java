@@ -210,6 +210,14 @@ final class TrackerState {
         quorumChanged(now);
     }
 
+    /**
+     * When {@link #tick} next has something to time out: the oldest waiter's deadline, or {@code Long.MAX_VALUE}
+     * when none waits or none can time out (enforced).
+     */
+    long nextDeadline() {
+        return settings.enforced() ? Long.MAX_VALUE : held.earliestDeadline();
+    }
+
     /** Times out waiters whose deadline passed. */
     void tick(final long now) {
         counters.clock(now);

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The admitted waiters, indexed three ways: by deadline (every one), by end position (those that know it) and by
- * GTID (those that do not yet). Tracker thread only.
+ * GTID (those that do not yet). The draining thread only.
  */
 final class WaitingCommits {
     private final OrderedWaiters byPosition = new OrderedWaiters((a, b) -> a.position.compareTo(b.position));
@@ -80,6 +80,12 @@ final class WaitingCommits {
             }
         }
         return null;
+    }
+
+    /** The deadline of the oldest waiter (perhaps one released already), or {@code Long.MAX_VALUE} when none waits. */
+    long earliestDeadline() {
+        final Waiter first = byDeadline.peek();
+        return first == null ? Long.MAX_VALUE : first.deadlineNanos;
     }
 
     /** Releases every waiter with {@code outcome}, in deadline order. */

@@ -108,6 +108,26 @@ class AckTrackerTest {
     }
 
     @Test
+    void aCommitTimesOutOnTheRealClockWithNoFurtherInput() throws Exception {
+        try (AckTracker tracker = AckTracker.builder()
+                .settings(SemiSyncSettings.DEFAULTS.withTimeoutMillis(200))
+                .build()
+                .start()) {
+            tracker.replicaConnected("r1", pos(4));
+            final AtomicReference<ReleaseOutcome> outcome = new AtomicReference<>();
+            final CountDownLatch released = new CountDownLatch(1);
+            final long start = System.nanoTime();
+            tracker.awaitPosition(pos(100), Runnable::run, (o, n) -> {
+                outcome.set(o);
+                released.countDown();
+            });
+            assertThat(released.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
+            assertThat(outcome.get()).isEqualTo(ReleaseOutcome.TIMED_OUT);
+        }
+    }
+
+    @Test
     void closeReleasesPendingWaitersAndLaterOnesImmediately() throws Exception {
         final AckTracker tracker = AckTracker.builder().build().start();
         final CountDownLatch released = new CountDownLatch(2);
