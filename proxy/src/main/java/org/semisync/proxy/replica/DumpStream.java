@@ -22,6 +22,9 @@ import org.semisync.proxy.protocol.Packets;
  */
 public final class DumpStream {
     private static final int NEED_ACK = 0x01;
+    private static final int ANNOTATE_ROWS_EVENT = 160;
+    /** Offset of the type code in an event's header (after the 4-byte timestamp). */
+    private static final int TYPE_OFFSET = 4;
 
     private final String replicaId;
     private final boolean semiSync;
@@ -29,6 +32,8 @@ public final class DumpStream {
     private final long heartbeatNanos;
     /** Whether this stream tells the tracker where transactions end (not needed when the shared tail does). */
     private boolean reportCommits = true;
+    /** Whether Annotate_rows events from the ring are followed but not sent (the replica did not ask for them). */
+    private boolean omitAnnotateRows;
 
     private final AckTracker tracker;
     private final ByteBufAllocator alloc;
@@ -65,6 +70,11 @@ public final class DumpStream {
      */
     public void commitsReportedByTail() {
         reportCommits = false;
+    }
+
+    /** The replica did not ask for Annotate_rows events and copes with events left out: the ring's are not sent. */
+    public void omitAnnotateRows() {
+        omitAnnotateRows = true;
     }
 
     /** Whether the replica negotiated semi-sync. */
@@ -117,6 +127,13 @@ public final class DumpStream {
     /** One event of the shared ring, as the master wrote it, framed like a relayed one. */
     public List<Packet> fromRing(final RawEvent event) {
         transactionEnded = null;
+        if (omitAnnotateRows && (event.bytes()[TYPE_OFFSET] & 0xFF) == ANNOTATE_ROWS_EVENT) {
+            // the stream's position moves past it as if sent (no sequence id used); it never ends a transaction
+            final ByteBuf payload = eventPacket(event.bytes());
+            followOwned(payload, true);
+            payload.release();
+            return List.of();
+        }
         if (!semiSync) {
             return event(eventPacket(event.bytes()), true);
         }

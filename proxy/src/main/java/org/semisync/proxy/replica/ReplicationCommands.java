@@ -36,6 +36,12 @@ public final class ReplicationCommands {
 
     private static final Pattern HEARTBEAT = Pattern.compile("@master_heartbeat_period\\s*=\\s*(\\d+)");
     private static final Pattern CONNECT_STATE = Pattern.compile("^set @slave_connect_state\\s*=");
+    private static final Pattern CAPABILITY = Pattern.compile("@mariadb_slave_capability\\s*=\\s*(\\d+)");
+    /** COM_BINLOG_DUMP flag: the replica wants Annotate_rows events (it logs them itself). */
+    private static final int BINLOG_SEND_ANNOTATE_ROWS_EVENT = 0x02;
+    /** {@code @mariadb_slave_capability} from which a replica copes with events left out of its stream. */
+    private static final int CAPABILITY_TOLERATE_HOLES = 2;
+
     private static final Pattern KILL = Pattern.compile("kill (?:connection )?(\\d+)");
     private static final Pattern SHOW_HOSTS = Pattern.compile("show (?:slave|replica) hosts");
 
@@ -48,6 +54,9 @@ public final class ReplicationCommands {
     private boolean semiSyncRequested;
     private boolean gtidMode;
     private long heartbeatNanos;
+    /** {@code @mariadb_slave_capability}: 0 for a MySQL or a very old MariaDB replica. */
+    private int slaveCapability;
+
     private String registeredServerId;
 
     public ReplicationCommands(final AckTracker tracker, final RelayHub relay, final Channel connection) {
@@ -125,6 +134,10 @@ public final class ReplicationCommands {
                 if (CONNECT_STATE.matcher(sql).find()) {
                     gtidMode = true;
                 }
+                final java.util.regex.Matcher capability = CAPABILITY.matcher(sql);
+                if (capability.find()) {
+                    slaveCapability = Integer.parseInt(capability.group(1));
+                }
                 final java.util.regex.Matcher kill = KILL.matcher(sql);
                 if (relay != null && kill.matches() && relay.kill(Long.parseLong(kill.group(1)))) {
                     // a semi-sync replica's STOP SLAVE kills its old dump, which the ring serves here
@@ -152,11 +165,19 @@ public final class ReplicationCommands {
                 }
                 final int base = p.readerIndex();
                 final long position = p.getUnsignedIntLE(base + 1);
+                final int flags = p.getUnsignedShortLE(base + 5);
                 final String serverId = Long.toString(p.getUnsignedIntLE(base + 7));
                 final String file = p.toString(base + 11, p.readableBytes() - 11, StandardCharsets.UTF_8);
                 final String id = registeredServerId != null ? registeredServerId : serverId;
-                return new StartDump(new DumpStream(
-                        id, semiSyncRequested, tracker, alloc, file, position, gtidMode, heartbeatNanos));
+                final DumpStream stream =
+                        new DumpStream(id, semiSyncRequested, tracker, alloc, file, position, gtidMode, heartbeatNanos);
+                // The shared tail asks for Annotate_rows; the master leaves them out for a replica that did not ask
+                // and copes with holes (sql_repl.cc, send_event_to_slave), so the ring does too. An older replica
+                // gets them as before (the master would send it a dummy event of the same size).
+                if ((flags & BINLOG_SEND_ANNOTATE_ROWS_EVENT) == 0 && slaveCapability >= CAPABILITY_TOLERATE_HOLES) {
+                    stream.omitAnnotateRows();
+                }
+                return new StartDump(stream);
             }
             default -> {
                 return RELAY;
@@ -183,6 +204,7 @@ public final class ReplicationCommands {
     private static final QueryBytes.Word HOSTS = QueryBytes.word("hosts");
     private static final QueryBytes.Word HEARTBEAT_VARIABLE = QueryBytes.word("@master_heartbeat_period");
     private static final QueryBytes.Word CONNECT_STATE_VARIABLE = QueryBytes.word("@slave_connect_state");
+    private static final QueryBytes.Word CAPABILITY_VARIABLE = QueryBytes.word("@mariadb_slave_capability");
     private static final QueryBytes.Word KILL_WORD = QueryBytes.word("kill");
 
     /** Whether a COM_QUERY holds a word one of the patterns above needs (case-insensitive, bytes only). */
@@ -190,6 +212,7 @@ public final class ReplicationCommands {
         return QueryBytes.contains(query, SEMI_SYNC)
                 || QueryBytes.contains(query, HEARTBEAT_VARIABLE)
                 || QueryBytes.contains(query, CONNECT_STATE_VARIABLE)
+                || QueryBytes.contains(query, CAPABILITY_VARIABLE)
                 || QueryBytes.contains(query, KILL_WORD)
                 || QueryBytes.contains(query, HOSTS);
     }

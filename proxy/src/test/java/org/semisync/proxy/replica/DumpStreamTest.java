@@ -107,6 +107,44 @@ class DumpStreamTest {
     }
 
     @Test
+    void annotateRowsEventsAreLeftOutForAReplicaThatDidNotAskForThem() {
+        assertThat(ringTypes(stream())).containsExactly(162, 160, 19, 23, 16);
+        final DumpStream omitting = stream();
+        omitting.omitAnnotateRows();
+        assertThat(ringTypes(omitting)).containsExactly(162, 19, 23, 16);
+        // the stream's position and the ACK request are as if it had been sent
+        assertThat(omitting.position()).isEqualTo(new BinlogPosition(FILE, 1621));
+        assertThat(omitting.transactionEnded()).isEqualTo(new BinlogPosition(FILE, 1621));
+    }
+
+    /**
+     * The captured dump start and INSERT transaction through {@code dump} from the ring: the event types of the
+     * transaction's packets, checking that sequence ids run on without a gap.
+     */
+    private static List<Integer> ringTypes(final DumpStream dump) {
+        long position = 4;
+        int expectedSequence = 1;
+        final List<Integer> types = new ArrayList<>();
+        final List<byte[]> start = payloads("dump_start_stream");
+        final List<byte[]> all = new ArrayList<>(start);
+        all.addAll(payloads("insert_transaction_stream"));
+        for (int i = 0; i < all.size(); i++) {
+            final byte[] plain = withoutSemiSyncHeader(all.get(i));
+            final byte[] event = Arrays.copyOfRange(plain, 1, plain.length);
+            for (Packet p : dump.fromRing(new RawEvent(event, FILE, position, null, false))) {
+                assertThat(p.sequenceId()).isEqualTo(expectedSequence);
+                expectedSequence = p.payload().getByte(2) == 1 ? 1 : expectedSequence + 1;
+                if (i >= start.size()) {
+                    types.add((int) p.payload().getUnsignedByte(3 + 4));
+                }
+                p.release();
+            }
+        }
+        dump.closed();
+        return types;
+    }
+
+    @Test
     void anythingButAnAckOrQuitDuringTheDumpIsRejected() {
         final DumpStream dump = stream();
         assertThatThrownBy(() ->
