@@ -13,9 +13,25 @@ public final class ProxyJar {
      * {@code run} in front of {@code master} on a free port (unless {@code extra} names a {@code --listen}), with the
      * replication account (binlog tail, position probes), and {@code extra} options.
      */
+    /**
+     * {@code java} of this JVM, with its Netty leak detection level (the suite's paranoid one: the jar's main turns the
+     * detector off unless the level is given).
+     */
+    public static List<String> java() {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        final String level = System.getProperty(LEAK_DETECTION_LEVEL);
+        if (level != null) {
+            command.add("-D" + LEAK_DETECTION_LEVEL + "=" + level);
+        }
+        return command;
+    }
+
+    private static final String LEAK_DETECTION_LEVEL = "io.netty.leakDetection.level";
+
     public static ProcessBuilder run(final EmbeddedMariaDb master, final String... extra) {
-        final List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        final List<String> command = java();
+        command.addAll(List.of(
                 "-jar",
                 Path.of("target", "semisync-proxy.jar").toString(),
                 "run",
