@@ -20,13 +20,18 @@ public record MariaDbGtid(long domainId, long serverId, long sequence) implement
         if (text == null) {
             throw new IllegalArgumentException("expected a MariaDB GTID domain-server-seq, got null");
         }
-        final String[] parts = text.trim().split("-", -1);
-        if (parts.length != 3) {
+        // one per commit on the event loop and one per transaction in the tail: no split, no substrings
+        final String t = text.trim();
+        final int first = t.indexOf('-');
+        final int second = first < 0 ? -1 : t.indexOf('-', first + 1);
+        if (second < 0 || t.indexOf('-', second + 1) >= 0) {
             throw new IllegalArgumentException("expected a MariaDB GTID domain-server-seq, got '" + text + "'");
         }
         try {
             return new MariaDbGtid(
-                    Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseUnsignedLong(parts[2]));
+                    Long.parseLong(t, 0, first, 10),
+                    Long.parseLong(t, first + 1, second, 10),
+                    Long.parseUnsignedLong(t, second + 1, t.length(), 10));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("expected a MariaDB GTID domain-server-seq, got '" + text + "'");
         }

@@ -44,6 +44,10 @@ class ValueTypesTest {
         assertThatThrownBy(() -> MariaDbGtidList.parse("0-1-1,0-2-2")).hasMessageContaining("two GTIDs for domain 0");
         assertThatThrownBy(() -> MariaDbGtid.parse("0-1")).hasMessageContaining("domain-server-seq");
         assertThatThrownBy(() -> MariaDbGtid.parse("0-x-1")).hasMessageContaining("'0-x-1'");
+        assertThatThrownBy(() -> MariaDbGtid.parse("0-1-2-3")).hasMessageContaining("'0-1-2-3'");
+        assertThatThrownBy(() -> MariaDbGtid.parse("0--1")).hasMessageContaining("'0--1'");
+        assertThatThrownBy(() -> MariaDbGtid.parse("0-1-")).hasMessageContaining("'0-1-'");
+        assertThat(MariaDbGtid.parse(" 7-8-9 ")).isEqualTo(new MariaDbGtid(7, 8, 9));
         assertThatThrownBy(() -> MariaDbGtid.parse("4294967296-1-1")).hasMessageContaining("domain and server id");
     }
 

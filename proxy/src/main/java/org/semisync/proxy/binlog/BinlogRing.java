@@ -61,6 +61,8 @@ public final class BinlogRing implements AutoCloseable {
      * that is the newest <em>claimed</em> sequence, whose slot a reader may find still holding the previous lap.
      */
     private volatile long newest = -1;
+    /** Sequence of the newest event that ends a transaction, -1 before the first; written by the producer only. */
+    private volatile long newestTransactionEnd = -1;
     /** Oldest sequence still held; written by the producer only. */
     private volatile long oldest;
     /** Bytes of the events from {@link #oldest} to the newest; producer only. */
@@ -103,6 +105,9 @@ public final class BinlogRing implements AutoCloseable {
         slot.set(new Entry(sequence, event));
         heldBytes += event.bytes().length;
         // before the readers are woken: a reader must find the event published
+        if (event.endsTransaction()) {
+            newestTransactionEnd = sequence;
+        }
         newest = sequence;
         ring.publish(sequence);
         trim(sequence, event.bytes().length);
@@ -137,6 +142,11 @@ public final class BinlogRing implements AutoCloseable {
             first++;
         }
         oldest = first;
+    }
+
+    /** Sequence of the newest published event that ends a transaction, -1 before the first. */
+    public long newestTransactionEnd() {
+        return newestTransactionEnd;
     }
 
     /** Sequence of the last published event, -1 before the first. */

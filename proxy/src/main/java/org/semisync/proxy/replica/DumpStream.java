@@ -126,11 +126,21 @@ public final class DumpStream {
 
     /** One event of the shared ring, as the master wrote it, framed like a relayed one. */
     public List<Packet> fromRing(final RawEvent event) {
+        return fromRing(event, false);
+    }
+
+    /**
+     * {@link #fromRing(RawEvent)}, knowing whether the end of a later transaction follows in this stream already. Then
+     * a transaction end asks for no ACK: the replica's ACK of the later one covers it, and it arrives as soon (both go
+     * out in the same flush). The plugin's update_sync_header does the same with its newest waited-for position
+     * (m_wait_file_pos): under group commit a replica acknowledges one transaction per group, not each of them.
+     */
+    public List<Packet> fromRing(final RawEvent event, final boolean laterEndFollows) {
         transactionEnded = null;
         if (omitAnnotateRows && (event.bytes()[TYPE_OFFSET] & 0xFF) == ANNOTATE_ROWS_EVENT) {
             // the stream's position moves past it as if sent (no sequence id used); it never ends a transaction
             final ByteBuf payload = eventPacket(event.bytes());
-            followOwned(payload, true);
+            followOwned(payload, true, false);
             payload.release();
             return List.of();
         }
@@ -145,7 +155,7 @@ public final class DumpStream {
                 .writeByte(0)
                 .writeBytes(bytes);
         // follow() reads the event after the byte at the reader index, as in [00][event]
-        final boolean needAck = followOwned(framed.readerIndex(2), true);
+        final boolean needAck = followOwned(framed.readerIndex(2), true, laterEndFollows);
         framed.readerIndex(0).setByte(2, needAck ? NEED_ACK : 0);
         return split(framed, needAck);
     }
@@ -198,7 +208,7 @@ public final class DumpStream {
 
     /** {@code payload} is {@code [0x00][event]}; owned here. {@code fromRing}: see {@link #follow}. */
     private List<Packet> event(final ByteBuf payload, final boolean fromRing) {
-        final boolean needAck = followOwned(payload, fromRing);
+        final boolean needAck = followOwned(payload, fromRing, false);
         final ByteBuf framed;
         if (semiSync) {
             final ByteBuf header = alloc.buffer(3).writeByte(Packets.OK).writeByte(ReplicaAcks.SEMI_SYNC_MAGIC);
@@ -236,9 +246,9 @@ public final class DumpStream {
     }
 
     /** {@link #follow} on a buffer owned here: released if the event is malformed. */
-    private boolean followOwned(final ByteBuf payload, final boolean fromRing) {
+    private boolean followOwned(final ByteBuf payload, final boolean fromRing, final boolean laterEndFollows) {
         try {
-            return follow(payload, fromRing);
+            return follow(payload, fromRing, laterEndFollows);
         } catch (RuntimeException e) {
             payload.release();
             throw e;
@@ -247,9 +257,10 @@ public final class DumpStream {
 
     /**
      * Follows positions and transactions; returns whether this event ends a transaction (asks for an ACK).
-     * {@code fromRing}: the event comes from the shared ring, whose tail reports its commit already.
+     * {@code fromRing}: the event comes from the shared ring, whose tail reports its commit already;
+     * {@code laterEndFollows}: see {@link #fromRing(RawEvent, boolean)}.
      */
-    private boolean follow(final ByteBuf payload, final boolean fromRing) {
+    private boolean follow(final ByteBuf payload, final boolean fromRing, final boolean laterEndFollows) {
         final EventFollower.Step step = follower.follow(payload);
         switch (step) {
             case ROTATE -> {
@@ -281,7 +292,7 @@ public final class DumpStream {
                     return false;
                 }
                 acks.transactionEnded(transactionEnded);
-                return ackWanted(transactionEnded);
+                return !laterEndFollows && ackWanted(transactionEnded);
             }
             default -> throw new IllegalStateException(step.toString());
         }

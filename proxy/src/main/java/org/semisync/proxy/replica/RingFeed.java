@@ -96,7 +96,7 @@ public final class RingFeed {
                 if (event == null) {
                     break;
                 }
-                write(event);
+                write(event, false);
                 wrote = true;
                 catchUpEvents++;
                 catchUpBytes += event.bytes().length;
@@ -115,7 +115,8 @@ public final class RingFeed {
                 fellBehind();
                 continue;
             }
-            write(event);
+            // a later transaction end is already in the ring: its ACK will cover this one (see DumpStream#fromRing)
+            write(event, ring.newestTransactionEnd() > cursor);
             cursor++;
             wrote = true;
         }
@@ -125,8 +126,8 @@ public final class RingFeed {
         }
     }
 
-    private void write(final RawEvent event) {
-        final List<Packet> packets = dump.fromRing(event);
+    private void write(final RawEvent event, final boolean laterEndFollows) {
+        final List<Packet> packets = dump.fromRing(event, laterEndFollows);
         if (gate != null) {
             gate.send(packets, dump.transactionEnded());
             return;

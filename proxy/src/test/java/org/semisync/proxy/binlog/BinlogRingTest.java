@@ -23,7 +23,9 @@ class BinlogRingTest {
         final java.util.concurrent.atomic.AtomicInteger wakeUps = new java.util.concurrent.atomic.AtomicInteger();
         try (BinlogRing ring = new BinlogRing(8, Long.MAX_VALUE, events)) {
             ring.addReader(wakeUps::incrementAndGet);
+            assertThat(ring.newestTransactionEnd()).isEqualTo(-1);
             ring.publish(event(4, 30, "0-1-1", false));
+            assertThat(ring.newestTransactionEnd()).isEqualTo(-1);
             assertThat(wakeUps)
                     .as("nothing to do for a replica before the transaction's end")
                     .hasValue(0);
@@ -33,8 +35,10 @@ class BinlogRingTest {
             assertThat(ends)
                     .as("reported on the producer's thread, before the wake-up")
                     .containsExactly("0-1-1@bin.000001:65");
+            assertThat(ring.newestTransactionEnd()).isEqualTo(1);
             ring.publish(event(65, 20, null, false));
             assertThat(wakeUps).as("an event between transactions").hasValue(2);
+            assertThat(ring.newestTransactionEnd()).isEqualTo(1);
             assertThat(ring.published()).isEqualTo(2);
             assertThat(ring.read(1).endPosition()).isEqualTo(65);
             assertThat(ring.find("bin.000001", 34)).isEqualTo(1);

@@ -117,6 +117,38 @@ class DumpStreamTest {
         assertThat(omitting.transactionEnded()).isEqualTo(new BinlogPosition(FILE, 1621));
     }
 
+    @Test
+    void aTransactionEndAsksForNoAckWhenALaterEndFollowsInTheSameStream() {
+        final DumpStream dump = stream();
+        final List<byte[]> start = payloads("dump_start_stream");
+        final List<byte[]> transaction = payloads("insert_transaction_stream");
+        for (byte[] p : start) {
+            dump.fromRing(ringEvent(p), false).forEach(Packet::release);
+        }
+        final long requestsBefore = tracker.status().netWaits();
+        final List<Packet> out = new ArrayList<>();
+        for (byte[] p : transaction) {
+            out.addAll(dump.fromRing(ringEvent(p), true));
+        }
+        final Packet xid = out.get(out.size() - 1);
+        assertThat((int) xid.payload().getUnsignedByte(3 + 4)).as("XID_EVENT").isEqualTo(16);
+        assertThat((int) xid.payload().getByte(2)).as("no ACK asked").isZero();
+        assertThat(dump.transactionEnded()).isEqualTo(new BinlogPosition(FILE, 1621));
+        assertThat(tracker.status().netWaits()).isEqualTo(requestsBefore);
+        // the sequence ids run on: the replica sends no ACK, so nothing restarts them
+        final int next = xid.sequenceId() + 1;
+        out.forEach(Packet::release);
+        final List<Packet> again = dump.fromRing(ringEvent(transaction.get(0)), false);
+        assertThat(again.get(0).sequenceId()).isEqualTo(next);
+        again.forEach(Packet::release);
+        dump.closed();
+    }
+
+    private static RawEvent ringEvent(final byte[] semiSyncPayload) {
+        final byte[] plain = withoutSemiSyncHeader(semiSyncPayload);
+        return new RawEvent(Arrays.copyOfRange(plain, 1, plain.length), FILE, 4, null, false);
+    }
+
     /**
      * The captured dump start and INSERT transaction through {@code dump} from the ring: the event types of the
      * transaction's packets, checking that sequence ids run on without a gap.
