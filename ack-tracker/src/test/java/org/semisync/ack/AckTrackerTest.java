@@ -208,6 +208,49 @@ class AckTrackerTest {
         assertThat(tracker.status().noTx()).isEqualTo(1);
     }
 
+    @Test
+    void producersThatOutrunTheDrainingThreadWaitInsteadOfQueueingWithoutBound() throws Exception {
+        try (AckTracker tracker = AckTracker.builder().build().start()) {
+            tracker.replicaConnected("r1", pos(4));
+            final int producers = 8;
+            final AtomicLong offset = new AtomicLong(4);
+            final AtomicBoolean running = new AtomicBoolean(true);
+            final LongAdder released = new LongAdder();
+            final LongAdder registered = new LongAdder();
+            final ExecutorService pool = Executors.newFixedThreadPool(producers);
+            for (int p = 0; p < producers; p++) {
+                pool.submit(() -> {
+                    while (running.get()) {
+                        final BinlogPosition end = pos(offset.addAndGet(10));
+                        tracker.awaitPosition(end, Runnable::run, (o, n) -> released.increment());
+                        registered.increment();
+                        if ((end.offset() & 0x3ff) == 0) {
+                            tracker.ack("r1", end);
+                        }
+                    }
+                    return null;
+                });
+            }
+            int maxBacklog = 0;
+            final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+            while (System.nanoTime() < until) {
+                maxBacklog = Math.max(maxBacklog, tracker.backlog());
+                Thread.onSpinWait();
+            }
+            running.set(false);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(registered.sum()).isPositive();
+            assertThat(maxBacklog).isLessThanOrEqualTo(AckTracker.MAX_BACKLOG + producers);
+            tracker.ack("r1", pos(offset.get()));
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (released.sum() < registered.sum() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(released.sum()).isEqualTo(registered.sum());
+        }
+    }
+
     private static void awaitStatus(final AckTracker tracker, final java.util.function.Predicate<SemiSyncStatus> p)
             throws InterruptedException {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
