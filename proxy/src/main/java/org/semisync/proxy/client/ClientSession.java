@@ -10,27 +10,20 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
-import org.semisync.ack.AckTracker;
 import org.semisync.proxy.admin.AdminCommands;
-import org.semisync.proxy.binlog.RelayHub;
-import org.semisync.proxy.commit.CommitGate;
-import org.semisync.proxy.commit.DetectionMode;
-import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.logging.Causes;
-import org.semisync.proxy.protocol.Capabilities;
 import org.semisync.proxy.protocol.ErrPacket;
-import org.semisync.proxy.protocol.Handshake;
 import org.semisync.proxy.protocol.MalformedPacketException;
 import org.semisync.proxy.protocol.Packet;
-import org.semisync.proxy.replica.ReplicationCommands;
 import org.semisync.proxy.tls.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client connection and its connection to the master, both on the client's event loop (no locks): the login
- * ({@link LoginRelay}), turning on GTID tracking for the session, then the command phase ({@link CommandRouter}).
+ * ({@link LoginRelay}), the session's set-up ({@link SessionSetup}: GTID tracking), then the command phase
+ * ({@link CommandRouter}).
  * After the login, packets are relayed with read-side back-pressure: a side is read again only when the other side
  * is writable.
  */
@@ -48,13 +41,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final TlsContexts tls;
     private final SessionCounters counters;
     private final Transport transport;
-    private final AckTracker tracker;
-    /** Position probes for sessions whose commits carry no GTID; null when not configured. */
-    private final PositionProbes probes;
+    private final SemiSyncServices services;
     /** Answers the semi-sync variables and counters (shared); null without an ack tracker. */
     private final AdminCommands admin;
-    /** The shared relay; null when every replica's dump is the master's own. */
-    private final RelayHub relay;
 
     private Channel client;
     private Channel backend;
@@ -63,14 +52,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private State state = State.LOGIN;
     private LoginRelay login;
-    /** How this master reports commits, from its greeting's version. */
-    private DetectionMode detection;
+    /** From the login's OK to the command phase (and GTID tracking again later); null until authenticated. */
+    private SessionSetup setup;
     /** Routes the commands once the client is authenticated. */
     private volatile CommandRouter router;
-    /** Turns GTID tracking on; null until authenticated. */
-    private GtidTracking gtidTracking;
 
-    private boolean trackingAfterAuth;
     private ScheduledFuture<?> handshakeTimeout;
 
     ClientSession(
@@ -80,9 +66,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             final Transport transport,
             final SemiSyncServices services,
             final AdminCommands admin) {
-        this.tracker = services.tracker();
-        this.probes = services.probes();
-        this.relay = services.relay();
+        this.services = services;
         this.transport = transport;
         this.admin = admin;
         this.config = config;
@@ -169,7 +153,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             switch (state) {
                 case COMMAND -> router.fromMaster(packet);
                 case LOGIN -> login.fromMaster(packet);
-                case ENABLING_TRACKING -> onTrackingEnabled(packet);
+                case ENABLING_TRACKING -> setup.answered(packet);
                 case CLOSED -> {
                     /* the client is gone: drop */
                 }
@@ -185,14 +169,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final class LoginOutcome implements LoginRelay.Outcome {
         @Override
         public void authenticated(final Packet ok) {
-            detection = DetectionMode.forServerVersion(login.greeting().displayVersion());
-            if (trackingWanted()) {
-                gtidTracking = new GtidTracking(detection, client, backend, config.master());
-                enableTracking(ok);
-            } else {
-                client.write(ok);
-                enterCommandPhase(false);
-            }
+            setup = new SessionSetup(
+                    services, admin, client, backend, config.master(), login, new Phases(), new RouterLink());
+            setup.authenticated(ok);
         }
 
         @Override
@@ -207,60 +186,29 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * GTIDs in OK packets need the client's CLIENT_SESSION_TRACK (the format changes) and a master that reports them
-     * (MariaDB 10.2.16+ / 10.3.8+, MySQL 5.7+); other sessions use position probes.
-     */
-    private boolean trackingWanted() {
-        return tracker != null
-                && Capabilities.has(login.capabilities(), Capabilities.CLIENT_SESSION_TRACK)
-                && detection.tracking();
-    }
+    /** The session's side of its {@link SessionSetup}. */
+    private final class Phases implements SessionSetup.Session {
+        @Override
+        public void awaitingTrackingAnswer() {
+            state = State.ENABLING_TRACKING;
+        }
 
-    /** Holds {@code ok} (owned here) while the master is asked to report GTIDs in its OKs. */
-    private void enableTracking(final Packet ok) {
-        trackingAfterAuth = state == State.LOGIN;
-        state = State.ENABLING_TRACKING;
-        gtidTracking.enable(ok);
-    }
+        @Override
+        public void commandPhase(final CommandRouter commands) {
+            router = commands;
+            state = State.COMMAND;
+            handshakeTimeout.cancel(false);
+            // From here on both sides read on their own (no read() round trip per batch, which costs an epoll_ctl
+            // each time); a side stops reading only while the other side's outbound buffer is over its high mark.
+            client.config().setAutoRead(true);
+            backend.config().setAutoRead(true);
+            counters.clientAuthenticated();
+        }
 
-    private void onTrackingEnabled(final Packet packet) {
-        final boolean trackingOn = gtidTracking.answered(packet);
-        if (trackingAfterAuth) {
-            enterCommandPhase(trackingOn);
-        } else {
+        @Override
+        public void trackingReapplied() {
             state = State.COMMAND;
         }
-    }
-
-    private void enterCommandPhase(final boolean tracking) {
-        state = State.COMMAND;
-        handshakeTimeout.cancel(false);
-        final long capabilities = login.capabilities();
-        final CommitGate gate = tracker != null && (tracking || probes != null)
-                ? new CommitGate(tracker, probes, tracking, client, capabilities)
-                : null;
-        final Handshake greeting = login.greeting();
-        router = new CommandRouter(
-                client,
-                new RouterLink(),
-                new CommandRouter.ClientContext(
-                        capabilities, greeting.connectionId(), login.user(), greeting.displayVersion()),
-                gate,
-                tracker == null ? null : new ReplicationCommands(tracker, relay, client),
-                admin == null ? null : new AdminQueries(admin, client, greeting.displayVersion()),
-                relay);
-        // From here on both sides read on their own (no read() round trip per batch, which costs an epoll_ctl each
-        // time); a side stops reading only while the other side's outbound buffer is over its high mark.
-        client.config().setAutoRead(true);
-        backend.config().setAutoRead(true);
-        counters.clientAuthenticated();
-        LOG.debug(
-                "client - {} authenticated as '{}' (master connection id {}, commits {})",
-                client.remoteAddress(),
-                login.user(),
-                greeting.connectionId(),
-                gate == null ? "not held" : gate.probing() ? "held, found by position probes" : "held, found by GTID");
     }
 
     void backendReadComplete() {
@@ -294,8 +242,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (router != null) {
             router.closed();
         }
-        if (gtidTracking != null) {
-            gtidTracking.closed();
+        if (setup != null) {
+            setup.closed();
         }
         if (handshakeTimeout != null) {
             handshakeTimeout.cancel(false);
@@ -312,14 +260,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             // connection ended (a replica's dump can have hundreds) would log its own line. The end of the session was
             // logged already, or is the connection's closing, which is no failure of its own.
             LOG.debug("client - {}: after the end of the session: {}", client.remoteAddress(), cause.toString());
-            state = State.CLOSED;
-            client.close();
-            if (backend != null) {
-                backend.close();
-            }
-            return;
+        } else {
+            LOG.info("client - {} failed: {}", client.remoteAddress(), Causes.rootMessage(cause));
         }
-        LOG.info("client - {} failed: {}", client.remoteAddress(), Causes.rootMessage(cause));
         state = State.CLOSED;
         client.close();
         if (backend != null) {
@@ -385,7 +328,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
         @Override
         public void reenableTracking(final Packet ok) {
-            enableTracking(ok);
+            setup.reenable(ok);
         }
 
         @Override
