@@ -84,7 +84,7 @@ public final class AckTracker implements AutoCloseable {
 
     /** Holds a commit that ends at {@code end} (position-probe mode); {@code listener} runs on {@code executor}. */
     public void awaitPosition(final BinlogPosition end, final Executor executor, final CommitListener listener) {
-        publish(TrackerEvent.Type.AWAIT_POSITION, end, null, null, executor, listener, null);
+        publish(new TrackerEvent(TrackerEvent.Type.AWAIT_POSITION, end, null, null, executor, listener, null));
     }
 
     /**
@@ -92,22 +92,22 @@ public final class AckTracker implements AutoCloseable {
      * the response arrived; timeout, OFF and enforced work as for commits, but it is not counted as a transaction.
      */
     public void awaitRead(final BinlogPosition position, final Executor executor, final CommitListener listener) {
-        publish(TrackerEvent.Type.AWAIT_READ, position, null, null, executor, listener, null);
+        publish(new TrackerEvent(TrackerEvent.Type.AWAIT_READ, position, null, null, executor, listener, null));
     }
 
     /** Holds the commit with {@code gtid} (session-tracking mode); resolved by {@link #transactionCommitted}. */
     public void awaitGtid(final Gtid gtid, final Executor executor, final CommitListener listener) {
-        publish(TrackerEvent.Type.AWAIT_GTID, null, gtid, null, executor, listener, null);
+        publish(new TrackerEvent(TrackerEvent.Type.AWAIT_GTID, null, gtid, null, executor, listener, null));
     }
 
     /** The binlog tail saw a transaction ({@code gtid} may be null) end at {@code end}. */
     public void transactionCommitted(final Gtid gtid, final BinlogPosition end) {
-        publish(TrackerEvent.Type.COMMITTED, end, gtid, null, null, null, null);
+        publish(new TrackerEvent(TrackerEvent.Type.COMMITTED, end, gtid, null, null, null, null));
     }
 
     /** A replica acknowledged {@code position}. */
     public void ack(final String replicaId, final BinlogPosition position) {
-        publish(TrackerEvent.Type.ACK, position, null, replicaId, null, null, null);
+        publish(new TrackerEvent(TrackerEvent.Type.ACK, position, null, replicaId, null, null, null));
     }
 
     /**
@@ -116,12 +116,12 @@ public final class AckTracker implements AutoCloseable {
      * the next file's first events). Not counted in get_ack.
      */
     public void cover(final String replicaId, final BinlogPosition position) {
-        publish(TrackerEvent.Type.COVER, position, null, replicaId, null, null, null);
+        publish(new TrackerEvent(TrackerEvent.Type.COVER, position, null, replicaId, null, null, null));
     }
 
     /** A semi-sync replica started a dump at {@code start}; like the plugin, that counts as its first ACK. */
     public void replicaConnected(final String replicaId, final BinlogPosition start) {
-        publish(TrackerEvent.Type.REPLICA_CONNECTED, start, null, replicaId, null, null, null);
+        publish(new TrackerEvent(TrackerEvent.Type.REPLICA_CONNECTED, start, null, replicaId, null, null, null));
     }
 
     /**
@@ -134,12 +134,13 @@ public final class AckTracker implements AutoCloseable {
 
     /** {@code FLUSH STATUS}: resets the counters the plugin resets; runs {@code done} once applied. */
     public void resetStats(final Executor executor, final Runnable done) {
-        publish(TrackerEvent.Type.RESET_STATS, null, null, null, executor, (o, w) -> done.run(), null);
+        publish(new TrackerEvent(
+                TrackerEvent.Type.RESET_STATS, null, null, null, executor, (o, w) -> done.run(), null));
     }
 
     /** A semi-sync replica went away. */
     public void replicaDisconnected(final String replicaId) {
-        publish(TrackerEvent.Type.REPLICA_DISCONNECTED, null, null, replicaId, null, null, null);
+        publish(new TrackerEvent(TrackerEvent.Type.REPLICA_DISCONNECTED, null, null, replicaId, null, null, null));
     }
 
     /**
@@ -148,7 +149,8 @@ public final class AckTracker implements AutoCloseable {
      * started with, as in the plugin.
      */
     public void configure(final SemiSyncSettings next) {
-        publish(TrackerEvent.Type.CONFIGURE, null, null, null, null, null, Objects.requireNonNull(next));
+        publish(new TrackerEvent(
+                TrackerEvent.Type.CONFIGURE, null, null, null, null, null, Objects.requireNonNull(next)));
     }
 
     /**
@@ -157,14 +159,14 @@ public final class AckTracker implements AutoCloseable {
      */
     public void configure(final SemiSyncSettings next, final Executor executor, final Runnable applied) {
         Objects.requireNonNull(applied);
-        publish(
+        publish(new TrackerEvent(
                 TrackerEvent.Type.CONFIGURE,
                 null,
                 null,
                 null,
                 executor,
                 (outcome, waited) -> applied.run(),
-                Objects.requireNonNull(next));
+                Objects.requireNonNull(next)));
     }
 
     /** The status variables, consistent as of the last processed batch of inputs. */
@@ -203,23 +205,16 @@ public final class AckTracker implements AutoCloseable {
         }
     }
 
-    private void publish(
-            final TrackerEvent.Type type,
-            final BinlogPosition position,
-            final Gtid gtid,
-            final String replicaId,
-            final Executor executor,
-            final CommitListener listener,
-            final SemiSyncSettings settings) {
+    private void publish(final TrackerEvent input) {
         inFlight.increment();
         try {
             if (closed) {
-                if (listener != null) {
-                    executor.execute(() -> listener.released(ReleaseOutcome.SHUTDOWN, 0));
+                if (input.listener != null) {
+                    input.executor.execute(() -> input.listener.released(ReleaseOutcome.SHUTDOWN, 0));
                 }
                 return;
             }
-            inputs.offer(new TrackerEvent(type, position, gtid, replicaId, executor, listener, settings));
+            inputs.offer(input);
         } finally {
             inFlight.decrement();
         }
