@@ -4,21 +4,20 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides when a held commit may be released: the semi-sync master's bookkeeping as a library. Thread-safe and
- * never blocking: every input is queued, and the thread that queued it applies it at once unless another thread is
- * applying inputs already, which then applies this one too before it lets go (queue-drain). So one thread at a time
- * owns all state (the single writer) without a thread of its own: an ACK read on an event loop releases its commits
- * on that event loop, with no hand-off to a tracker thread and back (each cost a futex wake-up and a context switch
- * per input on a 2-core machine; perf/results/ack-tracker). Release callbacks run on the executor each waiter names
- * (e.g. the client's event loop). A timer thread that sleeps until the oldest deadline drives the timeouts when no
- * input arrives.
+ * Decides when a held commit may be released: the semi-sync master's bookkeeping as a library. Thread-safe and never
+ * blocking: every input is queued, and the thread that queued it applies it at once unless another thread is applying
+ * inputs already, which then applies this one too before it lets go (queue-drain, {@link SerialDrain}). So one thread
+ * at a time owns all state (the single writer) without a thread of its own: an ACK read on an event loop releases its
+ * commits on that event loop, with no hand-off to a tracker thread and back (each cost a futex wake-up and a context
+ * switch per input on a 2-core machine; perf/results/ack-tracker). Release callbacks run on the executor each waiter
+ * names (e.g. the client's event loop). A timer thread that sleeps until the oldest deadline drives the timeouts when
+ * no input arrives.
  *
  * <pre>{@code
  * AckTracker tracker = AckTracker.builder().settings(SemiSyncSettings.DEFAULTS).build().start();
@@ -30,17 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AckTracker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AckTracker.class);
-    /**
-     * Inputs handed in but not yet applied past which a producer that is not draining waits for the drainer to catch
-     * up. The queue itself is unbounded: without this, producers that only queue outrun the one thread that applies
-     * (JMH with 8 producers on 2 cores filled a 1 GiB heap within seconds).
-     */
-    static final int MAX_BACKLOG = 1 << 16;
 
-    private final InputQueue inputs = new InputQueue();
-    /** Drain requests not yet served; the thread that raises it from 0 drains until it falls back to 0. */
-    private final AtomicInteger drainRequests = new AtomicInteger();
-
+    private final SerialDrain drain = new SerialDrain(new Writer());
     private final TrackerState state;
     private final LongSupplier clock;
     private final long tickNanos;
@@ -57,8 +47,6 @@ public final class AckTracker implements AutoCloseable {
     // owned by the draining thread
     private long lastTick;
     private boolean halted;
-    /** The thread draining now, or null; compared only with the current thread (close() from a callback). */
-    private Thread drainer;
 
     private AckTracker(final Builder b) {
         this.clock = b.clock;
@@ -189,10 +177,10 @@ public final class AckTracker implements AutoCloseable {
         while (inFlight.sum() != 0) {
             Thread.yield();
         }
-        inputs.offer(new TrackerEvent(TrackerEvent.Type.SHUTDOWN, null, null, null, null, null, null));
-        drain();
+        drain.offer(new TrackerEvent(TrackerEvent.Type.SHUTDOWN, null, null, null, null, null, null));
+        drain.drain();
         timer.stop();
-        if (drainer == Thread.currentThread()) {
+        if (drain.drainingHere()) {
             // closed from a release callback: the drain this thread is in applies SHUTDOWN when the callback returns
             return;
         }
@@ -214,53 +202,35 @@ public final class AckTracker implements AutoCloseable {
                 }
                 return;
             }
-            inputs.offer(input);
+            drain.offer(input);
         } finally {
             inFlight.decrement();
         }
-        drain();
-        if (drainRequests.get() > MAX_BACKLOG && drainer != Thread.currentThread()) {
-            awaitBacklog();
-        }
-    }
-
-    /** Back-pressure, as a full ring gives: waits while another thread applies the backlog down to half the limit. */
-    private void awaitBacklog() {
-        while (drainRequests.get() > MAX_BACKLOG / 2) {
-            Thread.yield();
-        }
+        drain.drain();
+        drain.awaitBacklog();
     }
 
     /** Drain requests not yet served: about the inputs queued and not yet applied (tests). */
     int backlog() {
-        return drainRequests.get();
+        return drain.backlog();
     }
 
     private void tickFromTimer() {
         tickRequested = true;
-        drain();
+        drain.drain();
     }
 
-    /**
-     * Applies every queued input, unless another thread is doing so: it sees this request and goes round once more.
-     * The requests counter orders the drains, so each drainer sees the state the previous one left (the single
-     * writer, one thread at a time).
-     */
-    private void drain() {
-        if (drainRequests.getAndIncrement() != 0) {
-            return;
+    /** The single writer: one thread at a time, whichever drains. */
+    private final class Writer implements SerialDrain.Writer {
+        @Override
+        public void apply(final TrackerEvent input) {
+            AckTracker.this.apply(input, clock.getAsLong());
         }
-        int requests = 1;
-        do {
-            drainer = Thread.currentThread();
-            TrackerEvent input;
-            while ((input = inputs.poll()) != null) {
-                apply(input, clock.getAsLong());
-            }
-            endOfBatch();
-            drainer = null;
-            requests = drainRequests.addAndGet(-requests);
-        } while (requests != 0);
+
+        @Override
+        public void endOfBatch() {
+            AckTracker.this.endOfBatch();
+        }
     }
 
     private void apply(final TrackerEvent e, final long now) {

@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The semi-sync state machine, single-threaded and deterministic: every method is one input, {@code now} comes from
- * the caller. {@link AckTracker} feeds it its queued inputs, one thread at a time; tests call it directly with a fake clock.
+ * The semi-sync state machine, single-threaded and deterministic: every method is one input, {@code now} comes from the
+ * caller. {@link AckTracker} feeds it its queued inputs, one thread at a time; tests call it directly with a fake
+ * clock.
  *
  * <p>Rules (the plugin's, plus ours): a commit waits until the quorum position — the highest N-th highest watermark
  * among connected replicas ever reached, N = {@code wait_for_slave_count} — covers its end position, or until its deadline

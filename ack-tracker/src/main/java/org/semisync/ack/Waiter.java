@@ -3,8 +3,8 @@ package org.semisync.ack;
 import java.util.concurrent.Executor;
 
 /**
- * One held commit inside the tracker. Owned by the tracker (one draining thread at a time); released exactly once. It is also its own release
- * callback ({@link #run()} on the waiter's executor), so a release allocates nothing.
+ * One held commit inside the tracker. Owned by the tracker (one draining thread at a time); released exactly once. It
+ * is also its own release callback ({@link #run()} on the waiter's executor), so a release allocates nothing.
  */
 final class Waiter implements Runnable {
     final Executor executor;

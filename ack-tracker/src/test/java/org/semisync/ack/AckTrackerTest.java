@@ -241,7 +241,7 @@ class AckTrackerTest {
             pool.shutdown();
             assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
             assertThat(registered.sum()).isPositive();
-            assertThat(maxBacklog).isLessThanOrEqualTo(AckTracker.MAX_BACKLOG + producers);
+            assertThat(maxBacklog).isLessThanOrEqualTo(SerialDrain.MAX_BACKLOG + producers);
             tracker.ack("r1", pos(offset.get()));
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (released.sum() < registered.sum() && System.nanoTime() < deadline) {
