@@ -29,7 +29,7 @@ import org.semisync.proxy.demo.EmbeddedMariaDb;
 import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.demo.Replicas;
 import org.semisync.proxy.testing.HaproxyServer;
-import org.semisync.proxy.testing.RestartableProxy;
+import org.semisync.proxy.testing.ProxyProcess;
 import org.semisync.proxy.testing.SemiSyncTopology;
 
 /**
@@ -68,10 +68,8 @@ class FailoverIT {
                         .build();
                 EmbeddedMariaDb r2 = SemiSyncTopology.semiSyncReplicaBuilder("failover-replica2", 3)
                         .build();
-                RestartableProxy a =
-                        RestartableProxy.on(master, "proxy_a", freePort(), freePort(), dir.resolve("a.log"));
-                RestartableProxy b =
-                        RestartableProxy.on(master, "proxy_b", freePort(), freePort(), dir.resolve("b.log"))) {
+                ProxyProcess a = ProxyProcess.on(master, "proxy_a", freePort(), freePort(), dir.resolve("a.log"));
+                ProxyProcess b = ProxyProcess.on(master, "proxy_b", freePort(), freePort(), dir.resolve("b.log"))) {
             inParallel(master::start, r1::start, r2::start);
             inParallel(a::start, b::start);
             try (HaproxyServer haproxy = HaproxyServer.start(dir, HaproxyServer.environment(frontend, a, b))) {
@@ -92,8 +90,8 @@ class FailoverIT {
             final int frontend,
             final EmbeddedMariaDb master,
             final List<EmbeddedMariaDb> replicas,
-            final RestartableProxy a,
-            final RestartableProxy b,
+            final ProxyProcess a,
+            final ProxyProcess b,
             final long began)
             throws Exception {
         haproxy.awaitStatus(BACKEND, a.name(), "UP", 30);
@@ -111,8 +109,8 @@ class FailoverIT {
         final List<Duration> downtimes = new ArrayList<>();
         final Set<Integer> acked;
         try (Writers writers = Writers.start(url(frontend), "app.failover", WRITERS)) {
-            RestartableProxy active = a;
-            RestartableProxy standby = b;
+            ProxyProcess active = a;
+            ProxyProcess standby = b;
             for (int kill = 1; kill <= KILLS; kill++) {
                 writers.awaitProgress(100, WAIT);
                 final long signalled = System.nanoTime();
@@ -148,7 +146,7 @@ class FailoverIT {
                 active.start();
                 haproxy.awaitStatus(BACKEND, active.name(), "UP", 30);
                 assertNoFailBack(haproxy, frontend, active);
-                final RestartableProxy restarted = active;
+                final ProxyProcess restarted = active;
                 active = standby;
                 standby = restarted;
             }
@@ -193,8 +191,7 @@ class FailoverIT {
      * The restarted proxy is up in HAProxy but must get nothing: a new connection still reaches the active one
      * (which has the replicas), and the restarted one has no session.
      */
-    private static void assertNoFailBack(
-            final HaproxyServer haproxy, final int frontend, final RestartableProxy restarted)
+    private static void assertNoFailBack(final HaproxyServer haproxy, final int frontend, final ProxyProcess restarted)
             throws IOException, SQLException {
         assertThat(semiSyncStatus(frontend))
                 .as("a new connection after %s came back", restarted.name())

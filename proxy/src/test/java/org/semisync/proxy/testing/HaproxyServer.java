@@ -160,8 +160,7 @@ public final class HaproxyServer implements AutoCloseable {
     }
 
     /** The environment the example configuration reads, for a frontend and two proxies on loopback. */
-    public static Map<String, String> environment(
-            final int frontend, final RestartableProxy a, final RestartableProxy b) {
+    public static Map<String, String> environment(final int frontend, final ProxyProcess a, final ProxyProcess b) {
         return Map.of(
                 "SEMISYNC_FRONTEND", "127.0.0.1:" + frontend,
                 "SEMISYNC_PROXY_A", "127.0.0.1:" + a.port(),

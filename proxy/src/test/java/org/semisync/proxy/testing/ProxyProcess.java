@@ -28,38 +28,79 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proxy's fat jar ({@link ProxyJar}) as a process of its own, so that it can be SIGKILLed for real. Its stdout and
- * stderr go to files under {@code target/} (a pipe nobody drains could block it); the metrics listener is on.
+ * The proxy's fat jar ({@link ProxyJar}) as a process of its own, on fixed loopback ports (MySQL and {@code
+ * --metrics}), so that it can be SIGKILLed for real and started again where a balancer expects it. Its stdout and
+ * stderr are appended to one log file (a pipe nobody drains could block it). It gets a certificate unless the options
+ * name one: without, the proxy generates an RSA key at every start (1.5 s at a load average of 9).
  */
 public final class ProxyProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyProcess.class);
-    private static final Pattern READY = Pattern.compile("ready: listening on 127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern DETECTION = Pattern.compile("commit detection: (.*)");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     /** One self-signed certificate for every proxy this JVM starts. */
     private static final SelfSignedCertificate CERTIFICATE = selfSigned();
 
-    private final Process process;
-    private final Path stdout;
+    private final EmbeddedMariaDb master;
+    private final String name;
     private final int port;
     private final int metricsPort;
+    private final Path log;
+    private final List<String> options;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Process process;
 
-    private ProxyProcess(final Process process, final Path stdout, final int port, final int metricsPort) {
-        this.process = process;
-        this.stdout = stdout;
+    private ProxyProcess(
+            final EmbeddedMariaDb master,
+            final String name,
+            final int port,
+            final int metricsPort,
+            final Path log,
+            final String... extra) {
+        this.master = master;
+        this.name = name;
         this.port = port;
         this.metricsPort = metricsPort;
+        this.log = log;
+        final List<String> all =
+                new ArrayList<>(List.of("--listen", "127.0.0.1:" + port, "--metrics", "127.0.0.1:" + metricsPort));
+        all.addAll(List.of(extra));
+        if (!all.contains("--tls-cert")) {
+            all.addAll(List.of(
+                    "--tls-cert",
+                    CERTIFICATE.certificate().getPath(),
+                    "--tls-key",
+                    CERTIFICATE.privateKey().getPath()));
+        }
+        this.options = List.copyOf(all);
+    }
+
+    /** A proxy in front of {@code master} on {@code port}, metrics on {@code metricsPort}, logging to {@code log}. */
+    public static ProxyProcess on(
+            final EmbeddedMariaDb master,
+            final String name,
+            final int port,
+            final int metricsPort,
+            final Path log,
+            final String... extra) {
+        return new ProxyProcess(master, name, port, metricsPort, log, extra);
     }
 
     /**
-     * Starts {@code run} in front of {@code master} with {@code options}; returns once it accepts clients. A proxy
-     * that exits during start-up is started again, twice at most: on a loaded machine its first connection to a
-     * master that has just started can take longer than the control pool's 5 s (seen at a load average of 22).
+     * Starts {@code run} in front of {@code master} on free ports with {@code options}, logging to {@code
+     * target/proxy-logs/<logName>.log}; returns once it accepts clients. A proxy that exits during start-up is started
+     * again, twice at most: on a loaded machine its first connection to a master that has just started can take longer
+     * than the control pool's 5 s (seen at a load average of 22).
      */
     public static ProxyProcess start(final EmbeddedMariaDb master, final String logName, final String... options)
             throws IOException, InterruptedException {
+        final Path log =
+                Files.createDirectories(Path.of("target", "proxy-logs")).resolve(logName + ".log");
+        Files.deleteIfExists(log); // a previous run's
+        final ProxyProcess proxy = on(master, logName, freePort(), freePort(), log, options);
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(master, logName, options);
+                return proxy.start();
             } catch (ExitedException e) {
                 if (attempt == 3) {
                     throw e;
@@ -76,52 +117,177 @@ public final class ProxyProcess implements AutoCloseable {
         }
     }
 
-    private static ProxyProcess startOnce(final EmbeddedMariaDb master, final String logName, final String... options)
-            throws IOException, InterruptedException {
-        final int metricsPort = freePort();
-        final List<String> all = new ArrayList<>(List.of(options));
-        all.addAll(List.of("--metrics", "127.0.0.1:" + metricsPort));
-        if (!all.contains("--tls-cert")) {
-            // without one the proxy generates an RSA key at every start: 1.5 s at a load average of 9
-            all.addAll(List.of(
-                    "--tls-cert",
-                    CERTIFICATE.certificate().getPath(),
-                    "--tls-key",
-                    CERTIFICATE.privateKey().getPath()));
+    /** Starts the process and returns once it printed a new ready line (90 s at most). */
+    public synchronized ProxyProcess start() throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is already running");
         }
-        final Path dir = Files.createDirectories(Path.of("target", "proxy-logs"));
-        final Path out = dir.resolve(logName + ".out");
-        final Path err = dir.resolve(logName + ".log");
-        final Process p = ProxyJar.run(master, all.toArray(String[]::new))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
+        final int readyBefore = readyLines();
+        process = ProxyJar.run(master, options.toArray(String[]::new))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
+        final long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         try {
-            final Matcher ready = awaitLine(p, out, READY, err);
-            return new ProxyProcess(p, out, Integer.parseInt(ready.group(1)), metricsPort);
+            while (readyLines() == readyBefore) {
+                if (!process.isAlive()) {
+                    throw new ExitedException(name + " exited with " + process.exitValue() + ":\n" + tail());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " printed no ready line within 90 s:\n" + tail());
+                }
+                Thread.sleep(50);
+            }
         } catch (IOException | InterruptedException | RuntimeException e) {
-            p.destroyForcibly();
+            process.destroyForcibly();
             throw e;
+        }
+        return this;
+    }
+
+    private int readyLines() throws IOException {
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        final Matcher m = Pattern.compile(Pattern.quote("ready: listening on 127.0.0.1:" + port))
+                .matcher(Files.readString(log));
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The last lines of the log, for failure messages. */
+    public String tail() throws IOException {
+        final String text = Files.exists(log) ? Files.readString(log) : "";
+        return text.substring(Math.max(0, text.length() - 4000));
+    }
+
+    /** What the proxy last printed as its way of finding commits ({@code commit detection: …}), or null. */
+    public String commitDetection() throws IOException {
+        String found = null;
+        for (String l : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            final Matcher m = DETECTION.matcher(l);
+            if (m.matches()) {
+                found = m.group(1);
+            }
+        }
+        return found;
+    }
+
+    /** A MariaDB Connector/J URL through the proxy. */
+    public String mariadbUrl(final String database, final String urlOptions) {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + database + (urlOptions.isEmpty() ? "" : "?" + urlOptions);
+    }
+
+    /** A MySQL Connector/J URL through the proxy. */
+    public String mysqlUrl(final String database, final String urlOptions) {
+        return "jdbc:mysql://127.0.0.1:" + port + "/" + database + "?sslMode=DISABLED"
+                + (urlOptions.isEmpty() ? "" : "&" + urlOptions);
+    }
+
+    /** {@code SHOW GLOBAL STATUS LIKE name} through the proxy, as the application account. */
+    public String status(final String variable) throws SQLException {
+        try (Connection c = DriverManager.getConnection(mariadbUrl("", ""), "app", "app_pass");
+                ResultSet rs = c.createStatement().executeQuery("SHOW GLOBAL STATUS LIKE '" + variable + "'")) {
+            return rs.next() ? rs.getString(2) : null;
         }
     }
 
-    private static Matcher awaitLine(final Process p, final Path out, final Pattern line, final Path err)
-            throws IOException, InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            for (String l : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-                final Matcher m = line.matcher(l);
-                if (m.matches()) {
-                    return m;
-                }
+    /** Waits up to 30 s until status {@code variable} satisfies {@code condition}. */
+    public void awaitStatus(final String variable, final Predicate<String> condition) throws Exception {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String seen = status(variable);
+        while (!condition.test(seen) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            seen = status(variable);
+        }
+        if (!condition.test(seen)) {
+            throw new AssertionError(variable + " stayed " + seen);
+        }
+    }
+
+    /** The value of one Prometheus sample without labels ({@code semisync_reads_held_total}). */
+    public double metric(final String sample) throws IOException, InterruptedException {
+        for (String l : get("/metrics", Duration.ofSeconds(30)).body().split("\n")) {
+            if (l.startsWith(sample + " ")) {
+                return Double.parseDouble(l.substring(sample.length() + 1).trim());
             }
-            if (!p.isAlive()) {
-                throw new IllegalStateException(
-                        "the proxy exited with " + p.exitValue() + ": " + Files.readString(err));
+        }
+        throw new IllegalStateException("no sample " + sample + " in /metrics");
+    }
+
+    /** {@code GET /ready}: the status code and the JSON body. */
+    public HttpResponse<String> ready() throws IOException, InterruptedException {
+        return get("/ready", Duration.ofSeconds(10));
+    }
+
+    /** Waits up to {@code timeout} until {@code /ready} answers 200 with a body containing every one of {@code parts}. */
+    public String awaitReady(final Duration timeout, final String... parts) throws IOException, InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        String seen = "(no answer)";
+        while (System.nanoTime() < deadline) {
+            final HttpResponse<String> r = ready();
+            seen = r.statusCode() + " " + r.body();
+            boolean all = r.statusCode() == 200;
+            for (String part : parts) {
+                all &= r.body().contains(part);
+            }
+            if (all) {
+                return r.body();
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException("no line " + line + " from the proxy in 90 s: " + Files.readString(err));
+        throw new AssertionError(name + " /ready stayed " + seen + ", expected " + String.join(", ", parts));
+    }
+
+    private HttpResponse<String> get(final String path, final Duration timeout)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + path))
+                        .timeout(timeout)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** SIGKILL, and waits until the process is gone. */
+    public synchronized void kill() throws InterruptedException {
+        Signals.send("KILL", process.pid());
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " survived SIGKILL for 30 s");
+        }
+    }
+
+    /** SIGKILLs this proxy and {@code server} with one kill(1), then reaps both. */
+    public void killTogetherWith(final EmbeddedMariaDb server) throws InterruptedException {
+        Signals.send("KILL", process.pid(), server.pid());
+        server.kill(); // reaps the dead server and forgets it
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGKILL (a test's proxy has nothing to hand over), and waits until the process is gone. */
+    @Override
+    public synchronized void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     @SuppressWarnings("deprecation") // Netty's test-grade generator, as the proxy itself uses without --tls-cert
@@ -137,85 +303,5 @@ public final class ProxyProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
-    }
-
-    public int port() {
-        return port;
-    }
-
-    public long pid() {
-        return process.pid();
-    }
-
-    /** What the proxy printed as its way of finding commits ({@code commit detection: …}), or null. */
-    public String commitDetection() throws IOException {
-        for (String l : Files.readAllLines(stdout, StandardCharsets.UTF_8)) {
-            final Matcher m = DETECTION.matcher(l);
-            if (m.matches()) {
-                return m.group(1);
-            }
-        }
-        return null;
-    }
-
-    /** A MariaDB Connector/J URL through the proxy. */
-    public String mariadbUrl(final String database, final String options) {
-        return "jdbc:mariadb://127.0.0.1:" + port + "/" + database + (options.isEmpty() ? "" : "?" + options);
-    }
-
-    /** A MySQL Connector/J URL through the proxy. */
-    public String mysqlUrl(final String database, final String options) {
-        return "jdbc:mysql://127.0.0.1:" + port + "/" + database + "?sslMode=DISABLED"
-                + (options.isEmpty() ? "" : "&" + options);
-    }
-
-    /** {@code SHOW GLOBAL STATUS LIKE name} through the proxy, as the application account. */
-    public String status(final String name) throws SQLException {
-        try (Connection c = DriverManager.getConnection(mariadbUrl("", ""), "app", "app_pass");
-                ResultSet rs = c.createStatement().executeQuery("SHOW GLOBAL STATUS LIKE '" + name + "'")) {
-            return rs.next() ? rs.getString(2) : null;
-        }
-    }
-
-    /** Waits up to 30 s until status {@code name} satisfies {@code condition}. */
-    public void awaitStatus(final String name, final Predicate<String> condition) throws Exception {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String seen = status(name);
-        while (!condition.test(seen) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            seen = status(name);
-        }
-        if (!condition.test(seen)) {
-            throw new AssertionError(name + " stayed " + seen);
-        }
-    }
-
-    /** The value of one Prometheus sample without labels ({@code semisync_reads_held_total}). */
-    public double metric(final String name) throws IOException, InterruptedException {
-        final HttpResponse<String> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
-                                .timeout(Duration.ofSeconds(30))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        for (String l : r.body().split("\n")) {
-            if (l.startsWith(name + " ")) {
-                return Double.parseDouble(l.substring(name.length() + 1).trim());
-            }
-        }
-        throw new IllegalStateException("no sample " + name + " in /metrics");
-    }
-
-    /** SIGKILLs this proxy and {@code master} with one kill(1), then reaps both. */
-    public void killTogetherWith(final EmbeddedMariaDb master) throws InterruptedException {
-        Signals.send("KILL", process.pid(), master.pid());
-        master.kill(); // reaps the dead server and forgets it
-        process.waitFor(30, TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
     }
 }
