@@ -68,8 +68,8 @@ class FailoverIT {
                         .build();
                 EmbeddedMariaDb r2 = SemiSyncTopology.semiSyncReplicaBuilder("failover-replica2", 3)
                         .build();
-                ProxyProcess a = ProxyProcess.on(master, "proxy_a", freePort(), freePort(), dir.resolve("a.log"));
-                ProxyProcess b = ProxyProcess.on(master, "proxy_b", freePort(), freePort(), dir.resolve("b.log"))) {
+                ProxyProcess a = new ProxyProcess(master, "proxy_a", freePort(), freePort(), dir.resolve("a.log"));
+                ProxyProcess b = new ProxyProcess(master, "proxy_b", freePort(), freePort(), dir.resolve("b.log"))) {
             inParallel(master::start, r1::start, r2::start);
             inParallel(a::start, b::start);
             try (HaproxyServer haproxy = HaproxyServer.start(dir, HaproxyServer.environment(frontend, a, b))) {

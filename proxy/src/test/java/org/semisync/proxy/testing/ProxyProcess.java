@@ -50,7 +50,8 @@ public final class ProxyProcess implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
 
-    private ProxyProcess(
+    /** A proxy in front of {@code master} on {@code port}, metrics on {@code metricsPort}, logging to {@code log}. */
+    public ProxyProcess(
             final EmbeddedMariaDb master,
             final String name,
             final int port,
@@ -75,17 +76,6 @@ public final class ProxyProcess implements AutoCloseable {
         this.options = List.copyOf(all);
     }
 
-    /** A proxy in front of {@code master} on {@code port}, metrics on {@code metricsPort}, logging to {@code log}. */
-    public static ProxyProcess on(
-            final EmbeddedMariaDb master,
-            final String name,
-            final int port,
-            final int metricsPort,
-            final Path log,
-            final String... extra) {
-        return new ProxyProcess(master, name, port, metricsPort, log, extra);
-    }
-
     /**
      * Starts {@code run} in front of {@code master} on free ports with {@code options}, logging to {@code
      * target/proxy-logs/<logName>.log}; returns once it accepts clients. A proxy that exits during start-up is started
@@ -97,7 +87,7 @@ public final class ProxyProcess implements AutoCloseable {
         final Path log =
                 Files.createDirectories(Path.of("target", "proxy-logs")).resolve(logName + ".log");
         Files.deleteIfExists(log); // a previous run's
-        final ProxyProcess proxy = on(master, logName, freePort(), freePort(), log, options);
+        final ProxyProcess proxy = new ProxyProcess(master, logName, freePort(), freePort(), log, options);
         for (int attempt = 1; ; attempt++) {
             try {
                 return proxy.start();
