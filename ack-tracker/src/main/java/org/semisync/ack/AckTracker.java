@@ -223,70 +223,63 @@ public final class AckTracker implements AutoCloseable {
     /** The single writer: one thread at a time, whichever drains. */
     private final class Writer implements SerialDrain.Writer {
         @Override
-        public void apply(final TrackerEvent input) {
-            AckTracker.this.apply(input, clock.getAsLong());
-        }
-
-        @Override
-        public void endOfBatch() {
-            AckTracker.this.endOfBatch();
-        }
-    }
-
-    private void apply(final TrackerEvent e, final long now) {
-        try {
-            switch (e.type) {
-                case AWAIT_POSITION -> state.awaitPosition(now, e.position, e.executor, e.listener);
-                case AWAIT_GTID -> state.awaitGtid(now, e.gtid, e.executor, e.listener);
-                case AWAIT_READ -> state.awaitRead(now, e.position, e.executor, e.listener);
-                case COMMITTED -> state.transactionCommitted(now, e.gtid, e.position);
-                case ACK -> state.ack(now, e.replicaId, e.position);
-                case COVER -> state.ack(now, e.replicaId, e.position, false);
-                case REPLICA_CONNECTED -> state.replicaConnected(now, e.replicaId, e.position);
-                case REPLICA_DISCONNECTED -> state.replicaDisconnected(now, e.replicaId);
-                case CONFIGURE -> {
-                    state.configure(now, e.settings);
-                    if (e.listener != null) {
+        public void apply(final TrackerEvent e) {
+            final long now = clock.getAsLong();
+            try {
+                switch (e.type) {
+                    case AWAIT_POSITION -> state.awaitPosition(now, e.position, e.executor, e.listener);
+                    case AWAIT_GTID -> state.awaitGtid(now, e.gtid, e.executor, e.listener);
+                    case AWAIT_READ -> state.awaitRead(now, e.position, e.executor, e.listener);
+                    case COMMITTED -> state.transactionCommitted(now, e.gtid, e.position);
+                    case ACK -> state.ack(now, e.replicaId, e.position);
+                    case COVER -> state.ack(now, e.replicaId, e.position, false);
+                    case REPLICA_CONNECTED -> state.replicaConnected(now, e.replicaId, e.position);
+                    case REPLICA_DISCONNECTED -> state.replicaDisconnected(now, e.replicaId);
+                    case CONFIGURE -> {
+                        state.configure(now, e.settings);
+                        if (e.listener != null) {
+                            state.notifyAfterPublish(e.executor, e.listener);
+                        }
+                    }
+                    case RESET_STATS -> {
+                        state.resetStats(now);
                         state.notifyAfterPublish(e.executor, e.listener);
                     }
+                    case SHUTDOWN -> {
+                        state.shutdown(now);
+                        // publish the final counters before close() returns, so status() after close() is exact
+                        status = state.snapshot();
+                        state.dispatchDeferred();
+                        halted = true;
+                        stopped.countDown();
+                    }
                 }
-                case RESET_STATS -> {
-                    state.resetStats(now);
-                    state.notifyAfterPublish(e.executor, e.listener);
-                }
-                case SHUTDOWN -> {
-                    state.shutdown(now);
-                    // publish the final counters before close() returns, so status() after close() is exact
-                    status = state.snapshot();
-                    state.dispatchDeferred();
-                    halted = true;
-                    stopped.countDown();
-                }
+            } catch (RuntimeException ex) {
+                // keep going: one bad input must not stop the tracker
+                LOG.error("ack-tracker - failed to apply {}: {}", e.type, ex.toString(), ex);
             }
-        } catch (RuntimeException ex) {
-            // keep going: one bad input must not stop the tracker
-            LOG.error("ack-tracker - failed to apply {}: {}", e.type, ex.toString(), ex);
         }
-    }
 
-    /** Times out what is due, then publishes the status before the release callbacks run. */
-    private void endOfBatch() {
-        if (halted) {
-            return;
-        }
-        try {
-            final long now = clock.getAsLong();
-            if (tickRequested || now - lastTick >= tickNanos) {
-                tickRequested = false;
-                lastTick = now;
-                state.tick(now);
+        /** Times out what is due, then publishes the status before the release callbacks run. */
+        @Override
+        public void endOfBatch() {
+            if (halted) {
+                return;
             }
-            status = state.snapshot();
-            timer.deadline(state.nextDeadline());
-        } catch (RuntimeException ex) {
-            LOG.error("ack-tracker - failed to check timeouts: {}", ex.toString(), ex);
+            try {
+                final long now = clock.getAsLong();
+                if (tickRequested || now - lastTick >= tickNanos) {
+                    tickRequested = false;
+                    lastTick = now;
+                    state.tick(now);
+                }
+                status = state.snapshot();
+                timer.deadline(state.nextDeadline());
+            } catch (RuntimeException ex) {
+                LOG.error("ack-tracker - failed to check timeouts: {}", ex.toString(), ex);
+            }
+            state.dispatchDeferred();
         }
-        state.dispatchDeferred();
     }
 
     /** Builder; defaults: plugin defaults, 10 ms tick, system nano clock. */
