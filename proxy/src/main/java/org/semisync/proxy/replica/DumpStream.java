@@ -124,16 +124,12 @@ public final class DumpStream {
         return transactionEnded;
     }
 
-    /** One event of the shared ring, as the master wrote it, framed like a relayed one. */
-    public List<Packet> fromRing(final RawEvent event) {
-        return fromRing(event, false);
-    }
-
     /**
-     * {@link #fromRing(RawEvent)}, knowing whether the end of a later transaction follows in this stream already. Then
-     * a transaction end asks for no ACK: the replica's ACK of the later one covers it, and it arrives as soon (both go
-     * out in the same flush). The plugin's update_sync_header does the same with its newest waited-for position
-     * (m_wait_file_pos): under group commit a replica acknowledges one transaction per group, not each of them.
+     * One event of the shared ring, as the master wrote it, framed like a relayed one. {@code laterEndFollows}: the end
+     * of a later transaction follows in this stream already. Then a transaction end asks for no ACK: the replica's ACK
+     * of the later one covers it, and it arrives as soon (both go out in the same flush). The plugin's
+     * update_sync_header does the same with its newest waited-for position (m_wait_file_pos): under group commit a
+     * replica acknowledges one transaction per group, not each of them.
      */
     public List<Packet> fromRing(final RawEvent event, final boolean laterEndFollows) {
         transactionEnded = null;

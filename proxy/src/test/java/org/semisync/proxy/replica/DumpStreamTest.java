@@ -87,7 +87,7 @@ class DumpStreamTest {
             final byte[] plain = withoutSemiSyncHeader(semiSync);
             final List<Packet> a = relayed.fromMaster(new Packet(1, Unpooled.wrappedBuffer(plain)));
             final byte[] event = Arrays.copyOfRange(plain, 1, plain.length);
-            final List<Packet> b = fromRing.fromRing(new RawEvent(event, FILE, position, null, false));
+            final List<Packet> b = fromRing.fromRing(new RawEvent(event, FILE, position, null, false), false);
             assertThat(b).hasSameSizeAs(a);
             for (int i = 0; i < a.size(); i++) {
                 assertThat(ByteBufUtil.getBytes(b.get(i).payload()))
@@ -163,7 +163,7 @@ class DumpStreamTest {
         for (int i = 0; i < all.size(); i++) {
             final byte[] plain = withoutSemiSyncHeader(all.get(i));
             final byte[] event = Arrays.copyOfRange(plain, 1, plain.length);
-            for (Packet p : dump.fromRing(new RawEvent(event, FILE, position, null, false))) {
+            for (Packet p : dump.fromRing(new RawEvent(event, FILE, position, null, false), false)) {
                 assertThat(p.sequenceId()).isEqualTo(expectedSequence);
                 expectedSequence = p.payload().getByte(2) == 1 ? 1 : expectedSequence + 1;
                 if (i >= start.size()) {

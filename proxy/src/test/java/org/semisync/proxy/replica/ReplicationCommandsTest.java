@@ -61,7 +61,7 @@ class ReplicationCommandsTest {
         dump.release();
         assertThat(decision).isInstanceOf(ReplicationCommands.StartDump.class);
         final DumpStream stream = ((ReplicationCommands.StartDump) decision).stream();
-        final List<Packet> out = stream.fromRing(new RawEvent(ANNOTATE_ROWS, FILE, 4, null, false));
+        final List<Packet> out = stream.fromRing(new RawEvent(ANNOTATE_ROWS, FILE, 4, null, false), false);
         final boolean sent = !out.isEmpty();
         out.forEach(Packet::release);
         stream.closed();
