@@ -33,10 +33,11 @@ public final class Main implements Runnable {
     /**
      * Netty's default leak detector samples about one buffer in a hundred and fills in a stack trace for each: 1.7 %
      * of the proxy's CPU under load (perf/results). The test suite runs with {@code paranoid}; a level given with
-     * {@code -Dio.netty.leakDetection.level} is kept.
+     * {@code -Dio.netty.leakDetection.level} (or Netty's older {@code -Dio.netty.leakDetectionLevel}) is kept.
      */
     static void quietLeakDetector() {
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
     }
