@@ -20,6 +20,9 @@ public final class EventHeader {
     /** Ends the prepared part of an XA transaction (MariaDB 10.5+ and MySQL binlog XA PREPARE on its own). */
     public static final int XA_PREPARE_LOG_EVENT = 38;
 
+    /** The statement text before a row event group (MariaDB); sent only to replicas that ask for it. */
+    public static final int MARIADB_ANNOTATE_ROWS_EVENT = 160;
+
     public static final int MARIADB_GTID_EVENT = 162;
     public static final int MARIADB_GTID_LIST_EVENT = 163;
 

@@ -8,6 +8,7 @@ import java.util.List;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.SemiSyncStatus;
+import org.semisync.proxy.binlog.EventHeader;
 import org.semisync.proxy.binlog.RawEvent;
 import org.semisync.proxy.binlog.SyntheticEvents;
 import org.semisync.proxy.protocol.Packet;
@@ -22,9 +23,6 @@ import org.semisync.proxy.protocol.Packets;
  */
 public final class DumpStream {
     private static final int NEED_ACK = 0x01;
-    private static final int ANNOTATE_ROWS_EVENT = 160;
-    /** Offset of the type code in an event's header (after the 4-byte timestamp). */
-    private static final int TYPE_OFFSET = 4;
 
     private final String replicaId;
     private final boolean semiSync;
@@ -133,7 +131,7 @@ public final class DumpStream {
      */
     public List<Packet> fromRing(final RawEvent event, final boolean laterEndFollows) {
         transactionEnded = null;
-        if (omitAnnotateRows && (event.bytes()[TYPE_OFFSET] & 0xFF) == ANNOTATE_ROWS_EVENT) {
+        if (omitAnnotateRows && EventHeader.type(event.bytes()) == EventHeader.MARIADB_ANNOTATE_ROWS_EVENT) {
             // the stream's position moves past it as if sent (no sequence id used); it never ends a transaction
             final ByteBuf payload = eventPacket(event.bytes());
             followOwned(payload, true, false);
