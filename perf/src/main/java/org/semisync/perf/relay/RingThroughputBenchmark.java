@@ -108,7 +108,8 @@ public class RingThroughputBenchmark {
             }
             Thread.onSpinWait();
         }
-        final List<Packet> packets = reader.dump.fromRing(ring.read(reader.cursor));
+        final List<Packet> packets = reader.dump.fromRing(
+                ring.read(reader.cursor), ring.newestTransactionEnd() > reader.cursor); // as RingFeed asks
         int bytes = 0;
         for (Packet p : packets) {
             bytes += p.length();
