@@ -1,51 +1,43 @@
 package org.semisync.proxy.binlog;
 
-import java.io.IOException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.semisync.proxy.config.HostPort;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.semisync.proxy.upstream.TailOptions;
+import org.semisync.proxy.upstream.UpstreamTail;
 
 /**
  * A master dump for one replica that fell behind the ring, in file/position mode from exactly where the replica's
- * stream is. Its {@link BinlogTail} drops the dump's preamble (the fake Rotate and the Format_description re-sent with
- * log_pos 0) and checks that the events follow on without a hole, so what {@link #poll()} hands out is the continuation
- * of the replica's stream, event for event, as the ring would have had it.
+ * stream is. Its {@link UpstreamTail} drops the dump's preamble (the fake Rotate and the Format_description re-sent
+ * with log_pos 0) and checks that the events follow on without a hole, so what {@link #poll()} hands out is the
+ * continuation of the replica's stream, event for event, as the ring would have had it.
  *
- * <p>Threads: the tail's reader thread queues events and blocks while {@value #QUEUE_BYTES} bytes wait (back-pressure
- * on the master's dump, never on the event loop); the replica's event loop polls. Connecting and disconnecting block,
- * so they run on {@code blocking}.
+ * <p>Everything runs on the replica's event loop: the dump connection lives there too. While {@value #QUEUE_BYTES}
+ * bytes of events wait for the replica, the dump is not read (back-pressure on the master through TCP).
  */
 public final class CatchUpDump implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(CatchUpDump.class);
-    /** Bytes of events queued for the replica before the reader thread waits. */
+    /** Bytes of events queued for the replica before the master's dump is no longer read. */
     static final int QUEUE_BYTES = 1 << 20;
-
-    private static final long CONNECT_TIMEOUT_MILLIS = 10_000;
 
     private final String file;
     private final long position;
     private final Runnable wakeUp;
-    private final Consumer<Throwable> onStop;
-    private final Executor blocking;
-    private final BinlogTail tail;
-    private final ConcurrentLinkedQueue<RawEvent> queue = new ConcurrentLinkedQueue<>();
-    private final Semaphore room = new Semaphore(QUEUE_BYTES);
-    private final AtomicBoolean stopped = new AtomicBoolean();
-    private volatile boolean closed;
-    /** Whether the first event was checked against the requested start; reader thread only. */
+    private final UpstreamTail tail;
+    private final ArrayDeque<RawEvent> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private boolean paused;
+    private boolean closed;
+    /** Whether the first event was checked against the requested start. */
     private boolean startChecked;
 
     /**
      * @param serverId the server_id the dump runs as (the replica's: the master sees the replica's own dump)
-     * @param wakeUp run on the reader thread after an event was queued; must only hand off (to the event loop)
-     * @param onStop run once, on any thread, when the dump cannot go on (not after {@link #close()})
+     * @param wakeUp run after an event was queued
+     * @param onStop run once when the dump cannot go on (not after {@link #close()})
+     * @param loop the replica's event loop
      */
     CatchUpDump(
             final HostPort master,
@@ -56,44 +48,37 @@ public final class CatchUpDump implements AutoCloseable {
             final long position,
             final Runnable wakeUp,
             final Consumer<Throwable> onStop,
-            final Executor blocking) {
+            final EventLoop loop,
+            final Class<? extends SocketChannel> channelType) {
         this.file = Objects.requireNonNull(file, "file");
         this.position = position;
         this.wakeUp = Objects.requireNonNull(wakeUp, "wakeUp");
-        this.onStop = Objects.requireNonNull(onStop, "onStop");
-        this.blocking = Objects.requireNonNull(blocking, "blocking");
-        this.tail = new BinlogTail(
-                master.host(),
-                master.port(),
+        Objects.requireNonNull(onStop, "onStop");
+        this.tail = new UpstreamTail(
+                master,
                 user,
                 password,
                 serverId,
+                loop,
+                channelType,
                 this::accept,
-                new BinlogTail.Options("catch-up " + serverId, false, false, this::stop));
+                new TailOptions("catch-up " + serverId, false, false, onStop));
     }
 
-    /** Opens the master's dump (on {@code blocking}). */
+    /** Opens the master's dump; does not wait. */
     void start() {
-        blocking.execute(() -> {
-            synchronized (tail) {
-                if (closed) {
-                    return;
-                }
-                try {
-                    tail.startAt(file, position, CONNECT_TIMEOUT_MILLIS);
-                } catch (IOException | TimeoutException | RuntimeException e) {
-                    stop(e);
-                    disconnect();
-                }
-            }
-        });
+        tail.open(file, position);
     }
 
     /** The next event for the replica, or null while none is queued. On the replica's event loop. */
     public RawEvent poll() {
         final RawEvent event = queue.poll();
         if (event != null) {
-            room.release(weight(event));
+            queuedBytes -= event.bytes().length;
+            if (paused && queuedBytes <= QUEUE_BYTES / 2) {
+                paused = false;
+                tail.resume();
+            }
         }
         return event;
     }
@@ -109,46 +94,21 @@ public final class CatchUpDump implements AutoCloseable {
                         + event + ", not at the requested position");
             }
         }
-        try {
-            room.acquire(weight(event));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BinlogCaptureException("interrupted while the replica's queue was full", e);
-        }
-        if (closed) {
-            return;
-        }
         queue.add(event);
+        queuedBytes += event.bytes().length;
+        if (!paused && queuedBytes >= QUEUE_BYTES) {
+            paused = true;
+            tail.pause();
+        }
         wakeUp.run();
     }
 
-    private static int weight(final RawEvent event) {
-        return Math.min(event.bytes().length, QUEUE_BYTES);
-    }
-
-    private void stop(final Throwable cause) {
-        if (!closed && stopped.compareAndSet(false, true)) {
-            onStop.accept(cause);
-        }
-    }
-
-    /** Ends the dump; events still queued are dropped. Does not block. */
+    /** Ends the dump; events still queued are dropped. On the replica's event loop; does not block. */
     @Override
     public void close() {
         closed = true;
-        // a reader thread waiting for room must return before the library lets the connection go
-        room.release(QUEUE_BYTES);
         queue.clear();
-        blocking.execute(this::disconnect);
-    }
-
-    private void disconnect() {
-        synchronized (tail) {
-            try {
-                tail.close();
-            } catch (IOException e) {
-                LOG.warn("catch-up - closing the master's dump from {}:{} failed: {}", file, position, e.toString());
-            }
-        }
+        queuedBytes = 0;
+        tail.close();
     }
 }

@@ -1,25 +1,27 @@
 package org.semisync.proxy.binlog;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
 import org.semisync.proxy.config.HostPort;
+import org.semisync.proxy.net.EventLoops;
+import org.semisync.proxy.upstream.TailOptions;
+import org.semisync.proxy.upstream.UpstreamTail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shared relay: one {@link BinlogTail} from the master feeding one {@link BinlogRing}, which reports every
+ * The shared relay: one {@link UpstreamTail} from the master, on one of the proxy's event loops, feeding one {@link BinlogRing}, which reports every
  * transaction's end to the ack-tracker. A replica's dump starts as the master's own dump relayed through the proxy
  * (so the master authenticates it, resolves its GTID state and serves any catch-up), and joins the ring as soon as
  * its stream reaches a position the ring holds ({@link #joinAt}); from then on the master serves one dump however
@@ -29,16 +31,11 @@ public final class RelayHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayHub.class);
 
     private final BinlogRing ring;
-    private final BinlogTail tail;
+    private final UpstreamTail tail;
     private final HostPort master;
     private final String user;
     private final String password;
-    /** Opens and closes catch-up dumps, which block (never on an event loop). */
-    private final ExecutorService blocking = Executors.newCachedThreadPool(r -> {
-        final Thread t = new Thread(r, "semisync-catch-up");
-        t.setDaemon(true);
-        return t;
-    });
+    private final EventLoops loops;
     /** Master connection id the replica believes serves its dump → the replica's channel (for KILL). */
     private final Map<Long, Channel> ringDumps = new ConcurrentHashMap<>();
 
@@ -47,15 +44,17 @@ public final class RelayHub implements AutoCloseable {
 
     private RelayHub(
             final BinlogRing ring,
-            final BinlogTail tail,
+            final UpstreamTail tail,
             final HostPort master,
             final String user,
-            final String password) {
+            final String password,
+            final EventLoops loops) {
         this.ring = ring;
         this.tail = tail;
         this.master = master;
         this.user = user;
         this.password = password;
+        this.loops = loops;
     }
 
     /** Registered replicas by connection; entries leave when their connection closes. */
@@ -66,6 +65,7 @@ public final class RelayHub implements AutoCloseable {
      *
      * @param serverId the tail's server_id (must differ from the master's and every replica's)
      * @param ringBytes the most bytes of events the ring holds
+     * @param loops the tail runs on one of them (the replicas' sessions are on them too)
      */
     public static RelayHub start(
             final HostPort master,
@@ -73,15 +73,24 @@ public final class RelayHub implements AutoCloseable {
             final String password,
             final long serverId,
             final long ringBytes,
-            final AckTracker tracker)
+            final AckTracker tracker,
+            final EventLoops loops)
             throws IOException, TimeoutException {
         final BinlogRing ring = new BinlogRing(ringBytes, new AckTrackerEvents(tracker));
         final RelayHub[] hub = new RelayHub[1];
-        final BinlogTail tail = new BinlogTail(master.host(), master.port(), user, password, serverId, event -> {
-            hub[0].last = event;
-            ring.publish(event);
-        });
-        hub[0] = new RelayHub(ring, tail, master, user, password);
+        final UpstreamTail tail = new UpstreamTail(
+                master,
+                user,
+                password,
+                serverId,
+                loops.group().next(),
+                loops.transport().socketChannel(),
+                event -> {
+                    hub[0].last = event;
+                    ring.publish(event);
+                },
+                TailOptions.SHARED);
+        hub[0] = new RelayHub(ring, tail, master, user, password, loops);
         try {
             tail.startAt(null, 4, 10_000);
         } catch (IOException | TimeoutException | RuntimeException e) {
@@ -147,16 +156,26 @@ public final class RelayHub implements AutoCloseable {
 
     /**
      * Opens a master dump in file/position mode from {@code file:position} for a replica that fell behind the ring, as
-     * the replication user and with the replica's server_id. See {@link CatchUpDump} for the threads.
+     * the replication user and with the replica's server_id, on the replica's event loop {@code loop}.
      */
     public CatchUpDump catchUp(
             final long replicaServerId,
             final String file,
             final long position,
             final Runnable wakeUp,
-            final Consumer<Throwable> onStop) {
-        final CatchUpDump dump =
-                new CatchUpDump(master, user, password, replicaServerId, file, position, wakeUp, onStop, blocking);
+            final Consumer<Throwable> onStop,
+            final EventLoop loop) {
+        final CatchUpDump dump = new CatchUpDump(
+                master,
+                user,
+                password,
+                replicaServerId,
+                file,
+                position,
+                wakeUp,
+                onStop,
+                loop,
+                loops.transport().socketChannel());
         catchUps.incrementAndGet();
         dump.start();
         return dump;
@@ -239,13 +258,7 @@ public final class RelayHub implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            tail.close();
-        } catch (IOException e) {
-            LOG.warn("relay - closing the tail failed: {}", e.toString());
-        }
+        tail.close();
         ring.close();
-        // the catch-up executor is not shut down: replica connections still closing hand it their dumps' disconnects;
-        // its threads are daemons and end after a minute idle
     }
 }

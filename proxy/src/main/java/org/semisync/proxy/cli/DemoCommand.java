@@ -20,6 +20,7 @@ import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
 import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.demo.Replicas;
+import org.semisync.proxy.net.EventLoops;
 import org.semisync.proxy.tls.TlsContexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -94,6 +95,7 @@ final class DemoCommand implements Callable<Integer> {
                 .releaseObserver(window)
                 .build()
                 .start();
+        final EventLoops loops = EventLoops.create();
         final Thread shutdown = new Thread(
                 () -> {
                     status.finish();
@@ -105,6 +107,7 @@ final class DemoCommand implements Callable<Integer> {
                     if (relay[0] != null) {
                         relay[0].close();
                     }
+                    loops.close();
                     tracker.close();
                     if (probes[0] != null) {
                         probes[0].close();
@@ -122,9 +125,9 @@ final class DemoCommand implements Callable<Integer> {
                 .replicationPassword(EmbeddedMariaDb.REPL_PASSWORD)
                 .build();
         probes[0] = RunCommand.positionProbes(config);
-        relay[0] = RunCommand.relay(config, tracker);
+        relay[0] = RunCommand.relay(config, tracker, loops);
         proxy[0] = FrontendServer.start(
-                config, TlsContexts.create(config), new SemiSyncServices(tracker, probes[0], relay[0]));
+                config, TlsContexts.create(config), new SemiSyncServices(tracker, probes[0], relay[0]), loops);
         final int port = proxy[0].localAddress().getPort();
         final String start = master.queryString("SELECT @@gtid_binlog_pos");
         for (EmbeddedMariaDb replica : replicaServers) {

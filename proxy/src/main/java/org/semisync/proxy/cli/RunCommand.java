@@ -30,6 +30,7 @@ import org.semisync.proxy.logging.Causes;
 import org.semisync.proxy.metrics.MetricsServer;
 import org.semisync.proxy.metrics.PrometheusMetrics;
 import org.semisync.proxy.metrics.ProxyMetrics;
+import org.semisync.proxy.net.EventLoops;
 import org.semisync.proxy.tls.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,8 +182,10 @@ final class RunCommand implements Callable<Integer> {
         trackerRef[0] = tracker;
         tracker.start();
         final PositionProbes probes = positionProbes(cfg);
-        final RelayHub relay = relay(cfg, tracker);
-        final FrontendServer server = FrontendServer.start(cfg, tls, new SemiSyncServices(tracker, probes, relay));
+        final EventLoops loops = EventLoops.create();
+        final RelayHub relay = relay(cfg, tracker, loops);
+        final FrontendServer server =
+                FrontendServer.start(cfg, tls, new SemiSyncServices(tracker, probes, relay), loops);
         if (probes == null) {
             LOG.warn("run - no --replication-user: commits on masters or clients without GTID tracking"
                     + " (MariaDB < 10.2.16, MySQL 5.6, clients without CLIENT_SESSION_TRACK) are not held");
@@ -201,6 +204,7 @@ final class RunCommand implements Callable<Integer> {
             if (relay != null) {
                 relay.close();
             }
+            loops.close();
             if (probes != null) {
                 probes.close();
             }
@@ -281,7 +285,7 @@ final class RunCommand implements Callable<Integer> {
      * The shared binlog relay (one tail from the master, one ring for every replica); null without
      * --replication-user (then every replica gets the master's own dump, relayed).
      */
-    static RelayHub relay(final ProxyConfig cfg, final AckTracker tracker) {
+    static RelayHub relay(final ProxyConfig cfg, final AckTracker tracker, final EventLoops loops) {
         if (cfg.replicationUser() == null) {
             return null;
         }
@@ -290,7 +294,13 @@ final class RunCommand implements Callable<Integer> {
                 : 4_000_000_000L + cfg.listen().port() % 100_000;
         try {
             return RelayHub.start(
-                    cfg.master(), cfg.replicationUser(), cfg.replicationPassword(), serverId, cfg.ringBytes(), tracker);
+                    cfg.master(),
+                    cfg.replicationUser(),
+                    cfg.replicationPassword(),
+                    serverId,
+                    cfg.ringBytes(),
+                    tracker,
+                    loops);
         } catch (java.io.IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
             throw new IllegalStateException("binlog tail from master " + cfg.master() + " as " + cfg.replicationUser()
                     + " failed (it needs REPLICATION SLAVE): " + Causes.rootMessage(e));

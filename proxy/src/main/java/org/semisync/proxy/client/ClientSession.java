@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.semisync.proxy.admin.AdminCommands;
 import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.logging.Causes;
+import org.semisync.proxy.net.Transport;
 import org.semisync.proxy.protocol.ErrPacket;
 import org.semisync.proxy.protocol.MalformedPacketException;
 import org.semisync.proxy.protocol.Packet;

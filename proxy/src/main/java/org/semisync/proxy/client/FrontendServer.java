@@ -4,8 +4,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -15,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.semisync.proxy.admin.AdminCommands;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
+import org.semisync.proxy.net.EventLoops;
+import org.semisync.proxy.net.Transport;
 import org.semisync.proxy.protocol.PacketDecoder;
 import org.semisync.proxy.protocol.PacketEncoder;
 import org.semisync.proxy.tls.TlsContexts;
@@ -28,18 +28,23 @@ import org.slf4j.LoggerFactory;
 public final class FrontendServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendServer.class);
 
-    private final EventLoopGroup group;
+    private final EventLoops loops;
+    /** Whether {@link #close()} shuts the loops down (they were made for this server alone). */
+    private final boolean ownsLoops;
+
     private final Channel serverChannel;
     private final SessionCounters counters;
     /** Every accepted connection (closed ones leave by themselves). */
     private final ChannelGroup sessions;
 
     private FrontendServer(
-            final EventLoopGroup group,
+            final EventLoops loops,
+            final boolean ownsLoops,
             final Channel serverChannel,
             final SessionCounters counters,
             final ChannelGroup sessions) {
-        this.group = group;
+        this.loops = loops;
+        this.ownsLoops = ownsLoops;
         this.serverChannel = serverChannel;
         this.counters = counters;
         this.sessions = sessions;
@@ -62,20 +67,32 @@ public final class FrontendServer implements AutoCloseable {
      */
     public static FrontendServer start(
             final ProxyConfig config, final TlsContexts tls, final SemiSyncServices services) {
-        final Transport transport = Transport.select();
-        // A client and its master connection share one event loop, so there is no hand-off. Half the cores by
-        // default: the proxy usually shares the machine with the master or the application, and fewer loops batch
-        // more ready sockets per epoll wake-up (measured: see perf/results/passthrough).
-        final int threads = Integer.getInteger(
-                "semisync.eventLoops", Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
-        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
+        return start(config, tls, services, EventLoops.create(), true);
+    }
+
+    /**
+     * As {@link #start(ProxyConfig, TlsContexts, SemiSyncServices)} on {@code loops}, which the caller closes after
+     * this server. A client and its master connection share one event loop, so there is no hand-off.
+     */
+    public static FrontendServer start(
+            final ProxyConfig config, final TlsContexts tls, final SemiSyncServices services, final EventLoops loops) {
+        return start(config, tls, services, loops, false);
+    }
+
+    private static FrontendServer start(
+            final ProxyConfig config,
+            final TlsContexts tls,
+            final SemiSyncServices services,
+            final EventLoops loops,
+            final boolean ownsLoops) {
+        final Transport transport = loops.transport();
         final SessionCounters counters = new SessionCounters();
         final ChannelGroup sessions = new DefaultChannelGroup("sessions", GlobalEventExecutor.INSTANCE);
         // stateless: one for every session
         final AdminCommands admin =
                 services.tracker() == null ? null : new AdminCommands(services.tracker(), services.probes());
         final ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group)
+                .group(loops.group())
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -97,7 +114,9 @@ public final class FrontendServer implements AutoCloseable {
                 .bind(new InetSocketAddress(listen.host(), listen.port()))
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (ownsLoops) {
+                loops.close();
+            }
             throw new IllegalStateException(
                     "cannot listen on " + listen + ": " + bound.cause().getMessage(), bound.cause());
         }
@@ -105,9 +124,9 @@ public final class FrontendServer implements AutoCloseable {
                 "frontend - listening on {} ({}, {} event loops), master {}",
                 listen,
                 transport.name(),
-                threads,
+                loops.size(),
                 config.master());
-        return new FrontendServer(group, bound.channel(), counters, sessions);
+        return new FrontendServer(loops, ownsLoops, bound.channel(), counters, sessions);
     }
 
     /** The bound address (with the real port when 0 was asked for). */
@@ -152,6 +171,8 @@ public final class FrontendServer implements AutoCloseable {
     public void close() {
         serverChannel.close().syncUninterruptibly();
         sessions.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownsLoops) {
+            loops.close();
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import org.semisync.proxy.config.ProxyConfig;
+import org.semisync.proxy.net.Transport;
 import org.semisync.proxy.protocol.PacketDecoder;
 import org.semisync.proxy.protocol.PacketEncoder;
 

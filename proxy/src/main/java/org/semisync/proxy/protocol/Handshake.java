@@ -18,6 +18,8 @@ public final class Handshake {
     private final int upperCapabilitiesOffset;
     private final int extendedCapabilitiesOffset;
     private final long capabilities;
+    private final byte[] scramble;
+    private final String authPlugin;
 
     private Handshake(
             final String serverVersion,
@@ -25,7 +27,11 @@ public final class Handshake {
             final int lowerOffset,
             final int upperOffset,
             final int extendedOffset,
-            final long capabilities) {
+            final long capabilities,
+            final byte[] scramble,
+            final String authPlugin) {
+        this.scramble = scramble;
+        this.authPlugin = authPlugin;
         this.serverVersion = serverVersion;
         this.connectionId = connectionId;
         this.lowerCapabilitiesOffset = lowerOffset;
@@ -50,22 +56,44 @@ public final class Handshake {
             throw new MalformedPacketException("server greeting truncated after the version");
         }
         final long connectionId = p.readUnsignedIntLE();
-        p.skipBytes(8 + 1);
+        final byte[] scramble1 = new byte[8];
+        p.readBytes(scramble1).skipBytes(1);
         final int lowerOffset = p.readerIndex() - start;
         long caps = p.readUnsignedShortLE();
         int upperOffset = -1;
         int extendedOffset = -1;
+        byte[] scramble = scramble1;
+        String plugin = "mysql_native_password";
         if (p.readableBytes() >= 1 + 2 + 2 + 1 + 10) {
             p.skipBytes(1 + 2);
             upperOffset = p.readerIndex() - start;
             caps |= (long) p.readUnsignedShortLE() << 16;
-            p.skipBytes(1 + 6);
+            final int authDataLength = p.readUnsignedByte();
+            p.skipBytes(6);
             if ((caps & Capabilities.CLIENT_MYSQL) == 0) {
                 extendedOffset = p.readerIndex() - start;
                 caps |= p.getUnsignedIntLE(p.readerIndex()) << 32;
             }
+            p.skipBytes(4);
+            if ((caps & Capabilities.CLIENT_SECURE_CONNECTION) != 0) {
+                // part 2 is at least 13 bytes, the last of them a NUL that is not part of the scramble
+                final int length = Math.min(p.readableBytes(), Math.max(13, authDataLength - 8));
+                final byte[] part2 = new byte[length];
+                p.readBytes(part2);
+                final int used = length > 0 && part2[length - 1] == 0 ? length - 1 : length;
+                scramble = java.util.Arrays.copyOf(scramble1, 8 + used);
+                System.arraycopy(part2, 0, scramble, 8, used);
+            }
+            if ((caps & Capabilities.CLIENT_PLUGIN_AUTH) != 0 && p.isReadable()) {
+                // MySQL 5.5.7–5.5.9 sent the name without its NUL
+                final int end = p.indexOf(p.readerIndex(), p.writerIndex(), (byte) 0);
+                plugin = p.toString(
+                        p.readerIndex(),
+                        (end < 0 ? p.writerIndex() : end) - p.readerIndex(),
+                        StandardCharsets.US_ASCII);
+            }
         }
-        return new Handshake(version, connectionId, lowerOffset, upperOffset, extendedOffset, caps);
+        return new Handshake(version, connectionId, lowerOffset, upperOffset, extendedOffset, caps, scramble, plugin);
     }
 
     /** The version string as sent (MariaDB's "5.5.5-" prefix included). */
@@ -88,6 +116,16 @@ public final class Handshake {
     /** The server's connection (thread) id for this session. */
     public long connectionId() {
         return connectionId;
+    }
+
+    /** The auth challenge (20 bytes from current servers), for a client that logs in itself. */
+    public byte[] scramble() {
+        return scramble.clone();
+    }
+
+    /** The auth plugin the server asks for first ({@code mysql_native_password} when the greeting names none). */
+    public String authPlugin() {
+        return authPlugin;
     }
 
     /** All capability flags offered, MariaDB's extended ones in the upper 32 bits. */

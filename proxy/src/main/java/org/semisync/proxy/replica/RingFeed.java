@@ -170,7 +170,8 @@ public final class RingFeed {
                 at.file(),
                 at.offset(),
                 wakeUp,
-                cause -> replica.eventLoop().execute(() -> catchUpFailed(generation, at, cause)));
+                cause -> catchUpFailed(generation, at, cause),
+                replica.eventLoop());
     }
 
     private void rejoin(final long sequence) {

@@ -17,14 +17,15 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * With the production logback.xml: a java.util.logging record of the binlog client comes out on stderr in logback's
- * one-line format naming its component, and the log level reaches JUL (a disabled level is not even built).
+ * With the production logback.xml: a java.util.logging record (the JDK's own, e.g. its security events) comes out on
+ * stderr in logback's one-line format naming its component, and the log level reaches JUL (a disabled level is not
+ * even built).
  */
 class JulBridgeTest {
     private static final String LOGBACK_LINE =
             "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} (TRACE|DEBUG|INFO |WARN |ERROR) \\S+ - .*";
-    private static final java.util.logging.Logger BINLOG_CLIENT =
-            java.util.logging.Logger.getLogger("com.github.shyiko.mysql.binlog.BinaryLogClient");
+    private static final java.util.logging.Logger JDK_SECURITY =
+            java.util.logging.Logger.getLogger("jdk.event.security");
 
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private PrintStream originalErr;
@@ -62,27 +63,27 @@ class JulBridgeTest {
     }
 
     @Test
-    void aBinlogClientJulRecordComesOutInLogbacksFormat() {
+    void aJdkJulRecordComesOutInLogbacksFormat() {
         assertThat(SLF4JBridgeHandler.isInstalled()).isTrue();
         assertThat(java.util.logging.Logger.getLogger("").getHandlers())
                 .as("JUL's own console handler is gone")
                 .allMatch(h -> h instanceof SLF4JBridgeHandler);
 
-        BINLOG_CLIENT.warning("keepalive connection lost");
+        JDK_SECURITY.warning("certificate expires soon");
 
         assertThat(stderr().lines()).hasSize(1);
         final String line = stderr().lines().findFirst().orElseThrow();
-        assertThat(line).matches(LOGBACK_LINE).endsWith(" WARN  BinaryLogClient - keepalive connection lost");
-        // JUL's SimpleFormatter would have written "<date> com.github.shyiko... <method>" and "WARNING: ..."
+        assertThat(line).matches(LOGBACK_LINE).endsWith(" WARN  security - certificate expires soon");
+        // JUL's SimpleFormatter would have written "<date> jdk.event.security <method>" and "WARNING: ..."
         assertThat(stderr()).doesNotContain("WARNING:");
     }
 
     @Test
     void disabledJulLevelsAreDroppedByJulItself() {
-        // logback.xml keeps com.github.shyiko at WARN; the propagator copied that onto the JUL logger
-        assertThat(BINLOG_CLIENT.isLoggable(Level.INFO)).isFalse();
-        assertThat(BINLOG_CLIENT.isLoggable(Level.WARNING)).isTrue();
-        BINLOG_CLIENT.info("connected");
+        // logback.xml keeps jdk at INFO; the propagator copied that onto the JUL logger
+        assertThat(JDK_SECURITY.isLoggable(Level.FINE)).isFalse();
+        assertThat(JDK_SECURITY.isLoggable(Level.INFO)).isTrue();
+        JDK_SECURITY.fine("one line per CA certificate");
         assertThat(stderr()).isEmpty();
     }
 

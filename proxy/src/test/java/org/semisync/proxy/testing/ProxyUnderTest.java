@@ -12,6 +12,7 @@ import org.semisync.proxy.commit.PositionProbes;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.config.ProxyConfig;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
+import org.semisync.proxy.net.EventLoops;
 import org.semisync.proxy.tls.TlsContexts;
 
 /** An in-process proxy on a free 127.0.0.1 port in front of {@code 127.0.0.1:masterPort}. */
@@ -20,19 +21,26 @@ public final class ProxyUnderTest implements AutoCloseable {
     private final AckTracker tracker;
     private final PositionProbes probes;
     private final RelayHub relay;
+    /** Shared by the server and the relay's tail; null when the server has its own. */
+    private final EventLoops loops;
 
     private ProxyUnderTest(
-            final FrontendServer server, final AckTracker tracker, final PositionProbes probes, final RelayHub relay) {
+            final FrontendServer server,
+            final AckTracker tracker,
+            final PositionProbes probes,
+            final RelayHub relay,
+            final EventLoops loops) {
         this.server = server;
         this.tracker = tracker;
         this.probes = probes;
         this.relay = relay;
+        this.loops = loops;
     }
 
     /** The ring tests use unless they ask for another: 4 MiB (16,384 slots). */
     public static final long TEST_RING_BYTES = 4L << 20;
 
-    private static RelayHub startRelay(final ProxyConfig config, final AckTracker tracker) {
+    private static RelayHub startRelay(final ProxyConfig config, final AckTracker tracker, final EventLoops loops) {
         try {
             return RelayHub.start(
                     config.master(),
@@ -40,7 +48,8 @@ public final class ProxyUnderTest implements AutoCloseable {
                     EmbeddedMariaDb.REPL_PASSWORD,
                     4_000_000_001L,
                     config.ringBytes(),
-                    tracker);
+                    tracker,
+                    loops);
         } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("relay tail did not start: " + e.getMessage(), e);
         }
@@ -84,12 +93,15 @@ public final class ProxyUnderTest implements AutoCloseable {
                 .start();
         final PositionProbes probes =
                 PositionProbes.connect(config.master(), EmbeddedMariaDb.REPL_USER, EmbeddedMariaDb.REPL_PASSWORD, 2);
-        final RelayHub relay = startRelay(config, tracker);
+        final EventLoops loops = EventLoops.create();
+        final RelayHub relay = startRelay(config, tracker, loops);
         return new ProxyUnderTest(
-                FrontendServer.start(config, TlsContexts.create(config), new SemiSyncServices(tracker, probes, relay)),
+                FrontendServer.start(
+                        config, TlsContexts.create(config), new SemiSyncServices(tracker, probes, relay), loops),
                 tracker,
                 probes,
-                relay);
+                relay,
+                loops);
     }
 
     /** The position probes (null for a plain relay). */
@@ -113,7 +125,7 @@ public final class ProxyUnderTest implements AutoCloseable {
                         .listen(new HostPort("127.0.0.1", 0))
                         .connectTimeout(Duration.ofSeconds(2)))
                 .build();
-        return new ProxyUnderTest(FrontendServer.start(config, TlsContexts.create(config)), null, null, null);
+        return new ProxyUnderTest(FrontendServer.start(config, TlsContexts.create(config)), null, null, null, null);
     }
 
     public int port() {
@@ -146,6 +158,9 @@ public final class ProxyUnderTest implements AutoCloseable {
         }
         if (relay != null) {
             relay.close();
+        }
+        if (loops != null) {
+            loops.close();
         }
     }
 }

@@ -1,6 +1,7 @@
-package org.semisync.proxy.binlog;
+package org.semisync.proxy.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -11,16 +12,49 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.semisync.proxy.binlog.EventHeader;
+import org.semisync.proxy.binlog.RawEvent;
+import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
 import org.semisync.proxy.demo.MariaDbVersion;
+import org.semisync.proxy.net.EventLoops;
 import org.semisync.proxy.testing.SharedServers;
 
 /** The tail against real masters: every captured event equals the bytes in the master's own binlog file. */
 @ExtendWith(SharedServers.class)
-class BinlogTailIT {
+class UpstreamTailIT {
+    private static EventLoops loops;
+
+    @BeforeAll
+    static void loops() {
+        loops = EventLoops.create();
+    }
+
+    @AfterAll
+    static void closeLoops() {
+        loops.close();
+    }
+
+    private static UpstreamTail tail(
+            final EmbeddedMariaDb master, final String password, final long serverId, final Consumer<RawEvent> sink) {
+        return new UpstreamTail(
+                new HostPort("127.0.0.1", master.port()),
+                EmbeddedMariaDb.REPL_USER,
+                password,
+                serverId,
+                loops.group().next(),
+                loops.transport().socketChannel(),
+                sink,
+                new TailOptions("test tail", true, true, cause -> {}));
+    }
+
     @ParameterizedTest
     @EnumSource(MariaDbVersion.class)
     void capturesTheBinlogByteForByteWithPositionsAndTransactionEnds(final MariaDbVersion version) throws Exception {
@@ -29,13 +63,7 @@ class BinlogTailIT {
         master.execute("FLUSH BINARY LOGS");
         final String[] start = master.masterStatus().split(":");
         final List<RawEvent> events = new CopyOnWriteArrayList<>();
-        try (BinlogTail tail = new BinlogTail(
-                "127.0.0.1",
-                master.port(),
-                EmbeddedMariaDb.REPL_USER,
-                EmbeddedMariaDb.REPL_PASSWORD,
-                9000 + version.ordinal(),
-                events::add)) {
+        try (UpstreamTail tail = tail(master, EmbeddedMariaDb.REPL_PASSWORD, 9000 + version.ordinal(), events::add)) {
             tail.startAt(start[0], Long.parseLong(start[1]), 10_000);
             int transactions = 0;
             try (Connection c = master.rootConnection();
@@ -64,12 +92,64 @@ class BinlogTailIT {
             assertThat(tail.failure()).isNull();
             assertThat(events.stream().filter(RawEvent::endsTransaction).count())
                     .isEqualTo(transactions);
+            assertThat(assertContiguousAndEqualToTheFiles(
+                            events, master.baseDir().resolve("data"), start[0], Long.parseLong(start[1])))
+                    .contains(EventHeader.ROTATE_EVENT, EventHeader.FORMAT_DESCRIPTION_EVENT);
+        }
+    }
+
+    /** The master kills the dump connection: the tail opens it again where it was, without a gap or a repeat. */
+    @Test
+    void aKilledDumpConnectionIsReopenedWhereItWas() throws Exception {
+        final EmbeddedMariaDb master = SharedServers.master(MariaDbVersion.V10_2_11);
+        final String db = SharedServers.freshDatabase(master);
+        final String[] start = master.masterStatus().split(":");
+        final List<RawEvent> events = new CopyOnWriteArrayList<>();
+        try (UpstreamTail tail = tail(master, EmbeddedMariaDb.REPL_PASSWORD, 9010, events::add)) {
+            tail.startAt(start[0], Long.parseLong(start[1]), 10_000);
+            master.execute("CREATE TABLE " + db + ".k (id INT PRIMARY KEY) ENGINE=InnoDB");
+            awaitCaughtUp(master, tail);
+            final long first = tail.masterConnectionId();
+            master.execute("KILL " + first);
+            for (int i = 0; i < 10; i++) {
+                master.execute("INSERT INTO " + db + ".k VALUES (" + i + ")");
+            }
+            awaitCaughtUp(master, tail);
+            assertThat(tail.masterConnectionId()).as("a new dump connection").isNotEqualTo(first);
+            assertThat(tail.failure()).isNull();
+            assertThat(tail.streaming()).isTrue();
+            assertThat(events.stream().filter(RawEvent::endsTransaction).count())
+                    .isEqualTo(11);
             assertContiguousAndEqualToTheFiles(
                     events, master.baseDir().resolve("data"), start[0], Long.parseLong(start[1]));
         }
     }
 
-    private static void awaitCaughtUp(final EmbeddedMariaDb master, final BinlogTail tail) throws InterruptedException {
+    @Test
+    void aWrongPasswordFailsTheStartWithTheMastersAnswer() {
+        final EmbeddedMariaDb master = SharedServers.master(MariaDbVersion.V11_4_5);
+        final UpstreamTail tail = tail(master, "not the password", 9011, e -> {});
+        assertThatThrownBy(() -> tail.startAt(null, 4, 10_000))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("the master refused the login of " + EmbeddedMariaDb.REPL_USER)
+                .hasMessageContaining("#1045");
+        assertThat(tail.failure()).isInstanceOf(MasterRefusedException.class);
+        tail.close();
+    }
+
+    @Test
+    void aPositionTheMasterDoesNotHaveFailsTheStart() {
+        final EmbeddedMariaDb master = SharedServers.master(MariaDbVersion.V10_1_23);
+        final UpstreamTail tail = tail(master, EmbeddedMariaDb.REPL_PASSWORD, 9012, e -> {});
+        assertThatThrownBy(() -> tail.startAt("mysql-bin.999999", 4, 10_000))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("mysql-bin.999999:4")
+                .hasMessageContaining("#1236");
+        tail.close();
+    }
+
+    private static void awaitCaughtUp(final EmbeddedMariaDb master, final UpstreamTail tail)
+            throws InterruptedException {
         final long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (master.masterStatus().equals(tail.file() + ":" + tail.position())) {
@@ -80,7 +160,8 @@ class BinlogTailIT {
         assertThat(tail.file() + ":" + tail.position()).as("tail caught up").isEqualTo(master.masterStatus());
     }
 
-    private static void assertContiguousAndEqualToTheFiles(
+    /** Returns the events' types. */
+    private static List<Integer> assertContiguousAndEqualToTheFiles(
             final List<RawEvent> events, final Path dataDir, final String firstFile, final long firstPosition)
             throws IOException {
         String file = firstFile;
@@ -105,7 +186,7 @@ class BinlogTailIT {
             }
             position = event.type() == EventHeader.ROTATE_EVENT ? -1 : event.endPosition();
         }
-        assertThat(types).contains(EventHeader.ROTATE_EVENT, EventHeader.FORMAT_DESCRIPTION_EVENT);
+        return types;
     }
 
     private static byte[] read(final Path file, final long offset, final int length) throws IOException {

@@ -1,4 +1,4 @@
-package org.semisync.proxy.client;
+package org.semisync.proxy.net;
 
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
@@ -21,13 +21,13 @@ import java.util.Locale;
  * by default epoll, else NIO (io_uring measured no faster for the relay on this project's machines). Client and master sockets use the same one, so both
  * sides of a session share an event loop.
  */
-record Transport(
+public record Transport(
         String name,
         IoHandlerFactory ioHandlerFactory,
         Class<? extends ServerChannel> serverChannel,
         Class<? extends SocketChannel> socketChannel) {
 
-    static Transport select() {
+    public static Transport select() {
         final String wanted = System.getProperty("semisync.transport", "auto").toLowerCase(Locale.ROOT);
         return switch (wanted) {
             case "io_uring" -> ioUring();

@@ -1,0 +1,192 @@
+package org.semisync.proxy.upstream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import org.semisync.proxy.protocol.Commands;
+import org.semisync.proxy.protocol.ErrPacket;
+import org.semisync.proxy.protocol.Handshake;
+import org.semisync.proxy.protocol.Packet;
+import org.semisync.proxy.protocol.Packets;
+
+/**
+ * One connection of the tail to the master, from the greeting to the end of its dump: logs in ({@link MasterLogin}),
+ * sends the setup queries ({@link DumpSetup}) and COM_BINLOG_DUMP, then hands every event to the listener as the bytes
+ * the master sent (an event of 16 MiB or more arrives in several packets and is put together first). Anything that
+ * ends the connection is kept as {@link #failure()} and the channel is closed; the owner decides what comes next.
+ */
+final class DumpConnection extends ChannelInboundHandlerAdapter {
+    /** Told on the channel's event loop. */
+    interface Listener {
+        /** The dump command is sent; events follow. */
+        void dumping(Handshake greeting, String file, long position);
+
+        /** One event, exactly as the master sent it (without the packet's OK byte). */
+        void event(byte[] event);
+    }
+
+    private enum Phase {
+        GREETING,
+        AUTH,
+        SETUP,
+        STREAM
+    }
+
+    private final MasterLogin login;
+    private final DumpSetup setup;
+    private final Listener listener;
+    private final String idleMessage;
+    private Phase phase = Phase.GREETING;
+    private TextResult answer;
+    /** The start of an event that continues in the next packet; null otherwise. */
+    private ByteBuf partial;
+
+    private volatile Throwable failure;
+
+    DumpConnection(final MasterLogin login, final DumpSetup setup, final Listener listener, final long idleSeconds) {
+        this.login = login;
+        this.setup = setup;
+        this.listener = listener;
+        this.idleMessage = "nothing from the master for " + idleSeconds + " s (heartbeats are asked for every second)";
+    }
+
+    /** Why the connection ended; null while it lasts or when it was closed from outside without an error. */
+    Throwable failure() {
+        return failure;
+    }
+
+    /** Whether the dump was under way (the master accepted the dump command) when the connection ended. */
+    boolean streamed() {
+        return phase == Phase.STREAM;
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        final Packet packet = (Packet) msg;
+        try {
+            if (failure == null) {
+                read(ctx, packet);
+            }
+        } catch (RuntimeException e) {
+            fail(ctx, e);
+        } finally {
+            packet.release();
+        }
+    }
+
+    private void read(final ChannelHandlerContext ctx, final Packet packet) {
+        switch (phase) {
+            case GREETING -> {
+                ctx.write(login.respond(packet, ctx.alloc()));
+                phase = Phase.AUTH;
+            }
+            case AUTH -> {
+                if (login.onAuthPacket(packet, ctx.alloc(), ctx::write)) {
+                    setup.master(login.greeting());
+                    phase = Phase.SETUP;
+                    next(ctx);
+                }
+            }
+            case SETUP -> {
+                if (answer.accept(packet)) {
+                    setup.answered(answer);
+                    next(ctx);
+                }
+            }
+            case STREAM -> stream(packet);
+        }
+    }
+
+    /** Sends the next setup query, or the dump command when none is left. */
+    private void next(final ChannelHandlerContext ctx) {
+        final String query = setup.query();
+        if (query != null) {
+            answer = new TextResult();
+            ctx.write(Commands.query(ctx.alloc(), query));
+            return;
+        }
+        ctx.write(new Packet(0, setup.dumpCommand(ctx.alloc())));
+        phase = Phase.STREAM;
+        listener.dumping(login.greeting(), setup.file(), setup.position());
+    }
+
+    private void stream(final Packet packet) {
+        if (partial != null) {
+            partial.writeBytes(packet.payload());
+            if (!packet.continues()) {
+                final byte[] event = ByteBufUtil.getBytes(partial);
+                partial.release();
+                partial = null;
+                listener.event(event);
+            }
+            return;
+        }
+        final ByteBuf payload = packet.payload();
+        switch (packet.firstByte()) {
+            case Packets.OK -> {
+                if (packet.continues()) {
+                    partial = payload.alloc().heapBuffer(2 * Packets.MAX_PAYLOAD);
+                    partial.writeBytes(payload, payload.readerIndex() + 1, payload.readableBytes() - 1);
+                } else {
+                    listener.event(
+                            ByteBufUtil.getBytes(payload, payload.readerIndex() + 1, payload.readableBytes() - 1));
+                }
+            }
+            case Packets.ERR -> {
+                // e.g. 1236: the position is not in the master's binlog (any more); asking again gets the same answer
+                final ErrPacket err = ErrPacket.parse(payload);
+                throw new MasterRefusedException("the master ended the dump from " + setup.file() + ":"
+                        + setup.position() + ": #" + err.errorCode() + " " + err.message());
+            }
+            case Packets.EOF -> throw new IllegalStateException("the master ended the dump (EOF)");
+            default ->
+                throw new IllegalStateException(
+                        "not a binlog event packet: first byte 0x" + Integer.toHexString(packet.firstByte()));
+        }
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            fail(ctx, new IOException(idleMessage));
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        fail(ctx, cause);
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) {
+        if (partial != null) {
+            partial.release();
+            partial = null;
+        }
+        if (failure == null) {
+            failure = new IOException("the master closed the connection"
+                    + (phase == Phase.STREAM
+                            ? " during the dump"
+                            : " during the " + phase.name().toLowerCase()));
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void fail(final ChannelHandlerContext ctx, final Throwable cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+        ctx.close();
+    }
+}
