@@ -1,15 +1,25 @@
 package org.semisync.proxy.upstream;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
+import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.protocol.Commands;
 import org.semisync.proxy.protocol.ErrPacket;
 import org.semisync.proxy.protocol.Handshake;
 import org.semisync.proxy.protocol.Packet;
+import org.semisync.proxy.protocol.PacketDecoder;
+import org.semisync.proxy.protocol.PacketEncoder;
 import org.semisync.proxy.protocol.Packets;
 
 /**
@@ -38,7 +48,7 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
     private final MasterLogin login;
     private final DumpSetup setup;
     private final Listener listener;
-    private final String idleMessage;
+    private final int idleSeconds;
     private Phase phase = Phase.GREETING;
     private TextResult answer;
     /** The start of an event that continues in the next packet; null otherwise. */
@@ -46,11 +56,36 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
 
     private volatile Throwable failure;
 
-    DumpConnection(final MasterLogin login, final DumpSetup setup, final Listener listener, final long idleSeconds) {
+    /** @param idleSeconds the connection counts as lost after this long without a packet, heartbeats included */
+    DumpConnection(final MasterLogin login, final DumpSetup setup, final Listener listener, final int idleSeconds) {
         this.login = login;
         this.setup = setup;
         this.listener = listener;
-        this.idleMessage = "nothing from the master for " + idleSeconds + " s (heartbeats are asked for every second)";
+        this.idleSeconds = idleSeconds;
+    }
+
+    /** Connects to {@code master} on {@code loop} with this handler behind the packet codec and an idle check. */
+    ChannelFuture connect(
+            final EventLoop loop,
+            final Class<? extends SocketChannel> channelType,
+            final HostPort master,
+            final int connectTimeoutMillis) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(channelType)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(final SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("packets", new PacketDecoder())
+                                .addLast("encoder", PacketEncoder.INSTANCE)
+                                .addLast("idle", new IdleStateHandler(idleSeconds, 0, 0))
+                                .addLast("dump", DumpConnection.this);
+                    }
+                })
+                .connect(master.host(), master.port());
     }
 
     /** Why the connection ended; null while it lasts or when it was closed from outside without an error. */
@@ -157,7 +192,7 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
         if (evt instanceof IdleStateEvent) {
-            fail(ctx, new IOException(idleMessage));
+            fail(ctx, new IOException("nothing from the master for " + idleSeconds + " s (heartbeats included)"));
             return;
         }
         ctx.fireUserEventTriggered(evt);

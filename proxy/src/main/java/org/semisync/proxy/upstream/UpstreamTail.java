@@ -1,13 +1,9 @@
 package org.semisync.proxy.upstream;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.Objects;
@@ -21,8 +17,6 @@ import org.semisync.proxy.binlog.BinlogStreamTracker;
 import org.semisync.proxy.binlog.RawEvent;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.protocol.Handshake;
-import org.semisync.proxy.protocol.PacketDecoder;
-import org.semisync.proxy.protocol.PacketEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,22 +141,7 @@ public final class UpstreamTail implements AutoCloseable {
                 new DumpSetup(file, position, serverId, HEARTBEAT_NANOS),
                 new Listener(),
                 IDLE_SECONDS);
-        final ChannelFuture connecting = new Bootstrap()
-                .group(loop)
-                .channel(channelType)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(final SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("packets", new PacketDecoder())
-                                .addLast("encoder", PacketEncoder.INSTANCE)
-                                .addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0))
-                                .addLast("dump", connection);
-                    }
-                })
-                .connect(master.host(), master.port());
+        final ChannelFuture connecting = connection.connect(loop, channelType, master, CONNECT_TIMEOUT_MILLIS);
         channel = connecting.channel();
         channel.closeFuture().addListener(f -> ended(connection, connecting));
     }
