@@ -13,6 +13,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
+import org.semisync.proxy.binlog.BinlogCaptureException;
+import org.semisync.proxy.binlog.EventHeader;
 import org.semisync.proxy.config.HostPort;
 import org.semisync.proxy.protocol.Commands;
 import org.semisync.proxy.protocol.ErrPacket;
@@ -155,7 +157,7 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
                 final byte[] event = ByteBufUtil.getBytes(partial);
                 partial.release();
                 partial = null;
-                listener.event(event);
+                deliver(event);
             }
             return;
         }
@@ -163,11 +165,12 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
         switch (packet.firstByte()) {
             case Packets.OK -> {
                 if (packet.continues()) {
-                    partial = payload.alloc().heapBuffer(2 * Packets.MAX_PAYLOAD);
+                    // sized by the event's header (event_size), not by the 16 MiB the packets may add up to
+                    final int size = payload.getIntLE(payload.readerIndex() + 1 + EventHeader.EVENT_SIZE_OFFSET);
+                    partial = payload.alloc().heapBuffer(Math.max(size, Packets.MAX_PAYLOAD));
                     partial.writeBytes(payload, payload.readerIndex() + 1, payload.readableBytes() - 1);
                 } else {
-                    listener.event(
-                            ByteBufUtil.getBytes(payload, payload.readerIndex() + 1, payload.readableBytes() - 1));
+                    deliver(ByteBufUtil.getBytes(payload, payload.readerIndex() + 1, payload.readableBytes() - 1));
                 }
             }
             case Packets.ERR -> {
@@ -183,6 +186,15 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void deliver(final byte[] event) {
+        if (event.length < EventHeader.SIZE || EventHeader.eventSize(event) != event.length) {
+            throw new BinlogCaptureException(
+                    "an event packet of " + event.length + " bytes holds an event whose header" + " says "
+                            + (event.length < EventHeader.SIZE ? "nothing (too short)" : EventHeader.eventSize(event)));
+        }
+        listener.event(event);
+    }
+
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx) {
         ctx.flush();
@@ -192,7 +204,10 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
         if (evt instanceof IdleStateEvent) {
-            fail(ctx, new IOException("nothing from the master for " + idleSeconds + " s (heartbeats included)"));
+            // while the owner does not read (a catch-up dump waiting for its replica), silence is expected
+            if (ctx.channel().config().isAutoRead()) {
+                fail(ctx, new IOException("nothing from the master for " + idleSeconds + " s (heartbeats included)"));
+            }
             return;
         }
         ctx.fireUserEventTriggered(evt);

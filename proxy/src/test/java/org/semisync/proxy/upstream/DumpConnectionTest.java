@@ -16,6 +16,8 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.semisync.proxy.binlog.BinlogCaptureException;
+import org.semisync.proxy.binlog.EventHeader;
 import org.semisync.proxy.protocol.Commands;
 import org.semisync.proxy.protocol.ErrPacket;
 import org.semisync.proxy.protocol.Handshake;
@@ -165,6 +167,9 @@ class DumpConnectionTest {
         // an event of 16 MiB or more: [00] + its first 16 MiB - 2 bytes, then the rest in a continuation packet
         final byte[] large = new byte[Packets.MAX_PAYLOAD + 100];
         Arrays.fill(large, (byte) 7);
+        java.nio.ByteBuffer.wrap(large)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(EventHeader.EVENT_SIZE_OFFSET, large.length);
         channel.writeInbound(packet(sequence++, withOkByte(Arrays.copyOf(large, Packets.MAX_PAYLOAD - 1))));
         assertThat(events).hasSize(expected.size());
         channel.writeInbound(packet(sequence, Arrays.copyOfRange(large, Packets.MAX_PAYLOAD - 1, large.length)));
@@ -252,6 +257,28 @@ class DumpConnectionTest {
         channel.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
         assertThat(channel.isOpen()).isFalse();
         assertThat(connection.failure()).hasMessageContaining("nothing from the master for 3 s");
+    }
+
+    @Test
+    void anEventWhoseHeaderDisagreesWithItsPacketIsAClearError() {
+        streaming();
+        final byte[] event = Arrays.copyOfRange(
+                Fixtures.packets(Fixtures.bytes("insert_transaction_stream")).get(0), 7, 60);
+        channel.writeInbound(packet(1, withOkByte(event)));
+        assertThat(events).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(connection.failure())
+                .isInstanceOf(BinlogCaptureException.class)
+                .hasMessageContaining("an event packet of 53 bytes");
+    }
+
+    @Test
+    void silenceWhileTheOwnerDoesNotReadIsExpected() {
+        streaming();
+        channel.config().setAutoRead(false);
+        channel.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(connection.failure()).isNull();
     }
 
     @Test
