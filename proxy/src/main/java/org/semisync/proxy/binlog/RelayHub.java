@@ -206,6 +206,11 @@ public final class RelayHub implements AutoCloseable {
         return tail.streaming();
     }
 
+    /** Times the tail's dump connection was lost and opened again. */
+    public long tailReconnects() {
+        return tail.reconnects();
+    }
+
     /** Where the tail is in the master's binlog, {@code file:position}. */
     public String tailPosition() {
         return tail.file() + ":" + tail.position();

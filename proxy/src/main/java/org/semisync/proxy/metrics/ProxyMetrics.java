@@ -10,7 +10,8 @@ import org.semisync.proxy.commit.PositionProbes;
 
 /**
  * The proxy's own meters: position probes sent ({@code semisync.probes.sent}), client sessions open
- * ({@code semisync.client.sessions}), whether the binlog tail streams ({@code semisync.tail.streaming}) and replica
+ * ({@code semisync.client.sessions}), whether the binlog tail streams ({@code semisync.tail.streaming}) and how often it reconnected
+ * ({@code semisync.tail.reconnects}), and replica
  * dumps served from the shared ring ({@code semisync.relay.ring_dumps}) or caught up through a master dump after falling
  * behind it ({@code semisync.relay.catch_up_dumps}). {@code probes} and {@code relay} may be null
  * (no --replication-user); their meters are then absent.
@@ -29,6 +30,9 @@ public record ProxyMetrics(PositionProbes probes, SessionCounters sessions, Rela
         if (relay != null) {
             Gauge.builder("semisync.tail.streaming", relay, r -> r.streaming() ? 1 : 0)
                     .description("1 while the binlog tail's dump connection to the master is up")
+                    .register(meters);
+            FunctionCounter.builder("semisync.tail.reconnects", relay, RelayHub::tailReconnects)
+                    .description("times the binlog tail's dump connection was lost and opened again")
                     .register(meters);
             Gauge.builder("semisync.relay.ring_dumps", relay, RelayHub::ringServedDumps)
                     .description("replica dumps served from the shared ring")

@@ -60,6 +60,7 @@ public final class UpstreamTail implements AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean crc32;
     private volatile long masterConnectionId;
+    private volatile long reconnects;
 
     /**
      * @param serverId server_id the dump runs as; the master ends any other dump with the same server_id
@@ -231,6 +232,11 @@ public final class UpstreamTail implements AutoCloseable {
         return masterConnectionId;
     }
 
+    /** Times the dump connection was lost and opened again (not counting attempts that failed). */
+    public long reconnects() {
+        return reconnects;
+    }
+
     /** Whether events carry CRC32. */
     public boolean crc32() {
         return crc32;
@@ -293,6 +299,7 @@ public final class UpstreamTail implements AutoCloseable {
             if (!streaming) {
                 streaming = true;
                 if (attempts > 0) {
+                    reconnects++; // one writer: the tail's loop
                     LOG.info(
                             "{} - dump connection back after {} attempt(s) in {} ms, at {}:{}",
                             options.label(),

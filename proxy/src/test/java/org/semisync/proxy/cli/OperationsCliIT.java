@@ -63,7 +63,10 @@ class OperationsCliIT {
                     .contains("\"master_reachable\":true", "\"accepting_clients\":true");
             assertThat(get(http, base + "/metrics").body())
                     .contains(
-                            "semisync_tail_streaming 1.0", "semisync_probes_sent_total", "semisync_master_status 1.0");
+                            "semisync_tail_streaming 1.0",
+                            "semisync_tail_reconnects_total 0.0",
+                            "semisync_probes_sent_total",
+                            "semisync_master_status 1.0");
         } finally {
             proxy.destroy();
             assertThat(proxy.waitFor(20, TimeUnit.SECONDS)).isTrue();

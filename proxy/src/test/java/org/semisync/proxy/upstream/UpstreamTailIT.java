@@ -116,6 +116,7 @@ class UpstreamTailIT {
             }
             awaitCaughtUp(master, tail);
             assertThat(tail.masterConnectionId()).as("a new dump connection").isNotEqualTo(first);
+            assertThat(tail.reconnects()).isEqualTo(1);
             assertThat(tail.failure()).isNull();
             assertThat(tail.streaming()).isTrue();
             assertThat(events.stream().filter(RawEvent::endsTransaction).count())
