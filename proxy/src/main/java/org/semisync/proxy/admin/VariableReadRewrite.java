@@ -139,48 +139,10 @@ final class VariableReadRewrite {
         } else {
             return;
         }
-        final String table = table(global, status);
-        final String name;
-        if (!dialect.informationSchema()) {
-            name = "VARIABLE_NAME";
-        } else if (status) {
-            name = "IF(LOWER(VARIABLE_NAME) LIKE 'wsrep%', LOWER(VARIABLE_NAME),"
-                    + " CONCAT(UPPER(LEFT(VARIABLE_NAME, 1)), LOWER(SUBSTRING(VARIABLE_NAME, 2))))";
-        } else {
-            name = "LOWER(VARIABLE_NAME)";
-        }
-        final StringBuilder q = new StringBuilder("SELECT Variable_name, Value FROM (SELECT ")
-                .append(name)
-                .append(" AS Variable_name, VARIABLE_VALUE AS Value FROM ")
-                .append(table);
-        masterRowsAndProxyRows(q, proxy, false, "");
-        q.append(") AS semisync_show").append(filter).append(" ORDER BY CAST(LOWER(Variable_name) AS BINARY)");
-        edits.add(new Edit(tokens.get(from).start(), tokens.get(to - 1).end(), q.toString()));
-    }
-
-    private String table(final boolean global, final boolean status) {
-        final String scope = global ? "global" : "session";
-        final String kind = status ? "status" : "variables";
-        return dialect.informationSchema()
-                ? "information_schema." + (scope + "_" + kind).toUpperCase(Locale.ROOT)
-                : "performance_schema." + scope + "_" + kind;
-    }
-
-    /** " WHERE VARIABLE_NAME NOT IN (names) UNION ALL SELECT 'name', 'value' [guard] ..." */
-    private static void masterRowsAndProxyRows(
-            final StringBuilder q, final Map<String, String> proxy, final boolean upperCase, final String guard) {
-        q.append(" WHERE VARIABLE_NAME NOT IN (");
-        String sep = "";
-        for (final String name : proxy.keySet()) {
-            q.append(sep).append(quote(name));
-            sep = ", ";
-        }
-        q.append(')');
-        proxy.forEach((name, value) -> q.append(" UNION ALL SELECT ")
-                .append(quote(upperCase ? name.toUpperCase(Locale.ROOT) : name))
-                .append(", ")
-                .append(quote(value))
-                .append(guard));
+        edits.add(new Edit(
+                tokens.get(from).start(),
+                tokens.get(to - 1).end(),
+                ProxyRowsSql.show(dialect, global, status, proxy, filter)));
     }
 
     /** The text of tokens [from, to) with the proxy's variables and tables put in, or null (malformed). */
@@ -218,7 +180,7 @@ final class VariableReadRewrite {
         }
 
         void closeItem() {
-            if (inList && itemRewrote && !item.isEmpty() && !hasAlias(item)) {
+            if (inList && itemRewrote && !item.isEmpty() && !Aliases.endsItem(sql, tokensOf(item))) {
                 final int start = tokens.get(item.get(0)).start();
                 final int end = tokens.get(item.get(item.size() - 1)).end();
                 final String label = sql.text().substring(start, end);
@@ -229,6 +191,10 @@ final class VariableReadRewrite {
             item.clear();
             itemRewrote = false;
         }
+    }
+
+    private List<Token> tokensOf(final List<Integer> indexes) {
+        return indexes.stream().map(tokens::get).toList();
     }
 
     /** Puts the proxy's values for @@ variables and tables in tokens [from, to). */
@@ -326,28 +292,15 @@ final class VariableReadRewrite {
             return i;
         }
         tableRewritten = true;
-        final StringBuilder q = new StringBuilder("(SELECT VARIABLE_NAME, VARIABLE_VALUE FROM ")
-                .append(sql.text(), tokens.get(i).start(), tableToken.end());
-        // MariaDB's performance_schema is off by default, its tables then empty: the proxy's rows only when it is
-        // on
-        masterRowsAndProxyRows(
-                q,
-                status ? rows.status() : rows.variables(),
+        final String alias = i + 3 < to && Aliases.follows(sql, tokens.get(i + 3)) ? null : sql.text(tableToken);
+        final String q = ProxyRowsSql.table(
+                dialect,
+                sql.text().substring(tokens.get(i).start(), tableToken.end()),
                 is,
-                is || dialect != VariableReads.Dialect.MARIADB ? "" : " FROM DUAL WHERE @@performance_schema");
-        q.append(')');
-        if (!(i + 3 < to && aliasFollows(tokens.get(i + 3)))) {
-            q.append(" AS ").append(sql.text(tableToken));
-        }
-        edits.add(new Edit(tokens.get(i).start(), tableToken.end(), q.toString()));
+                status ? rows.status() : rows.variables(),
+                alias);
+        edits.add(new Edit(tokens.get(i).start(), tableToken.end(), q));
         return i + 2;
-    }
-
-    private boolean aliasFollows(final Token t) {
-        if (t.kind() == Kind.QUOTED_IDENTIFIER) {
-            return true;
-        }
-        return t.kind() == Kind.WORD && !SqlWords.AFTER_TABLE.contains(sql.word(t));
     }
 
     /** The value to put for {@code @@[global.]name}, or null to leave it. */
@@ -364,45 +317,6 @@ final class VariableReadRewrite {
         if (value == null) {
             return null;
         }
-        if (value.equals("ON")) {
-            return "1";
-        }
-        if (value.equals("OFF")) {
-            return "0";
-        }
-        // the numeric variables are unsigned on the server: unsigned arithmetic, as with @@ (timeout - 20000 fails)
-        return value.matches("\\d{1,18}") ? "CAST(" + value + " AS UNSIGNED)" : quote(value);
-    }
-
-    /** Whether a select-list item (its tokens at its own depth) ends with an alias. */
-    private boolean hasAlias(final List<Integer> item) {
-        for (final int i : item) {
-            if (sql.isWord(tokens.get(i), "AS")) {
-                return true;
-            }
-        }
-        if (item.size() < 2) {
-            return false;
-        }
-        final Token last = tokens.get(item.get(item.size() - 1));
-        final Token before = tokens.get(item.get(item.size() - 2));
-        final boolean lastIsName = switch (last.kind()) {
-            case QUOTED_IDENTIFIER, STRING -> true;
-            case WORD ->
-                !SqlWords.NOT_AN_ALIAS.contains(sql.word(last))
-                        && !Character.isDigit(sql.text(last).charAt(0));
-            default -> false;
-        };
-        final boolean beforeEndsValue = switch (before.kind()) {
-            case SYSTEM_VARIABLE, USER_VARIABLE, STRING, QUOTED_IDENTIFIER -> true;
-            case WORD -> !SqlWords.OPERATOR_WORDS.contains(sql.word(before));
-            case PUNCTUATION -> sql.isPunctuation(before, ')');
-            default -> false;
-        };
-        return lastIsName && beforeEndsValue;
-    }
-
-    private static String quote(final String value) {
-        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+        return ProxyRowsSql.value(value);
     }
 }
