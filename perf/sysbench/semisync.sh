@@ -187,13 +187,22 @@ for test in $TESTS; do
       [ -z "$jfr" ] || jcmd "$PROXY_PID" JFR.stop name=cell filename="$jfr" >/dev/null
       sed -i -E 's/\|[* ]+ ([0-9]+)$/| \1/' "$file"   # the histogram's bars: only the counts are read
       read -r y1 n1 h1 p1 <<<"$(counters "$config")"
+      # The replicas apply on after the cell: a configuration that commits faster leaves more of its transactions to
+      # be applied later. Their CPU counts until they applied everything the cell committed (the next cell's
+      # caught_up would otherwise do that work uncounted); their CPU during the cell alone stays in the raw file.
+      applied0=$(date +%s%N)
+      caught_up
+      applied_ms=$(( ($(date +%s%N) - applied0) / 1000000 ))
+      read -r _ c2_replicas _ _ <<<"$(cpu_snapshot)"
       txns=$(awk '/transactions:/ {print $2}' "$file")
       # the proxy tails the master's binlog in every configuration; it serves clients and replicas only in proxy*
-      awk -v t="$txns" -v hz="$CLK_TCK" -v m=$((c1_master - c0_master)) -v r=$((c1_replicas - c0_replicas)) \
+      awk -v t="$txns" -v hz="$CLK_TCK" -v m=$((c1_master - c0_master)) -v r=$((c2_replicas - c0_replicas)) \
         -v p=$((c1_proxy - c0_proxy)) -v h=$((c1_haproxy - c0_haproxy)) -v s=$((c1_sb - c0_sb)) \
+        -v rc=$((c1_replicas - c0_replicas)) -v am="$applied_ms" \
         'BEGIN { u = 1e6 / hz / (t > 0 ? t : 1);
-          printf "cpu_us_per_tx master=%.0f replicas=%.0f proxy=%.0f haproxy=%.0f sysbench=%.0f\n",
-            m * u, r * u, p * u, h * u, s * u }' >>"$file"
+          printf "cpu_us_per_tx master=%.0f replicas=%.0f proxy=%.0f haproxy=%.0f sysbench=%.0f replicas_in_cell=%.0f\n",
+            m * u, r * u, p * u, h * u, s * u, rc * u;
+          printf "replicas applied the cell %d ms after it ended\n", am }' >>"$file"
       echo "semi-sync yes_tx +$((y1 - y0)) no_tx +$((n1 - n0))" >>"$file"
       [ "$h0" = - ] || echo "proxy reads_held +$((h1 - h0)) probes_sent +$((p1 - p0))" >>"$file"
       extra=""; [ "$h0" = - ] || extra=" reads_held +$((h1 - h0)) probes +$((p1 - p0))"
