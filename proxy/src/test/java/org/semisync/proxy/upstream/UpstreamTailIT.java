@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,12 +45,21 @@ class UpstreamTailIT {
 
     private static UpstreamTail tail(
             final EmbeddedMariaDb master, final String password, final long serverId, final Consumer<RawEvent> sink) {
+        return tail(master, password, serverId, sink, loops.group().next());
+    }
+
+    private static UpstreamTail tail(
+            final EmbeddedMariaDb master,
+            final String password,
+            final long serverId,
+            final Consumer<RawEvent> sink,
+            final io.netty.channel.EventLoop loop) {
         return new UpstreamTail(
                 new HostPort("127.0.0.1", master.port()),
                 EmbeddedMariaDb.REPL_USER,
                 password,
                 serverId,
-                loops.group().next(),
+                loop,
                 loops.transport().socketChannel(),
                 sink,
                 new TailOptions("test tail", true, true, cause -> {}));
@@ -121,6 +131,42 @@ class UpstreamTailIT {
             assertThat(tail.streaming()).isTrue();
             assertThat(events.stream().filter(RawEvent::endsTransaction).count())
                     .isEqualTo(11);
+            assertContiguousAndEqualToTheFiles(
+                    events, master.baseDir().resolve("data"), start[0], Long.parseLong(start[1]));
+        }
+    }
+
+    /**
+     * A paused tail (a catch-up dump whose replica is slow) reads nothing, and its silence past the idle limit does
+     * not count as a lost connection; resumed, it goes on where it stopped.
+     */
+    @Test
+    void aPausedTailWaitsPastTheIdleLimitAndGoesOnWhenResumed() throws Exception {
+        final EmbeddedMariaDb master = SharedServers.master(MariaDbVersion.V10_2_11);
+        final String db = SharedServers.freshDatabase(master);
+        final String[] start = master.masterStatus().split(":");
+        final List<RawEvent> events = new CopyOnWriteArrayList<>();
+        final io.netty.channel.EventLoop loop = loops.group().next();
+        try (UpstreamTail tail = tail(master, EmbeddedMariaDb.REPL_PASSWORD, 9013, events::add, loop)) {
+            tail.startAt(start[0], Long.parseLong(start[1]), 10_000);
+            master.execute("CREATE TABLE " + db + ".p (id INT PRIMARY KEY) ENGINE=InnoDB");
+            awaitCaughtUp(master, tail);
+            final long connection = tail.masterConnectionId();
+            loop.submit(tail::pause).get();
+            final int before = events.size();
+            for (int i = 0; i < 5; i++) {
+                master.execute("INSERT INTO " + db + ".p VALUES (" + i + ")");
+            }
+            Thread.sleep(TimeUnit.SECONDS.toMillis(UpstreamTail.IDLE_SECONDS + 1));
+            assertThat(events).as("nothing read while paused").hasSize(before);
+            assertThat(tail.streaming()).isTrue();
+            assertThat(tail.reconnects()).isZero();
+
+            loop.submit(tail::resume).get();
+            awaitCaughtUp(master, tail);
+            assertThat(tail.masterConnectionId()).as("the same dump connection").isEqualTo(connection);
+            assertThat(events.stream().filter(RawEvent::endsTransaction).count())
+                    .isEqualTo(6);
             assertContiguousAndEqualToTheFiles(
                     events, master.baseDir().resolve("data"), start[0], Long.parseLong(start[1]));
         }
