@@ -10,10 +10,33 @@ import io.netty.buffer.DefaultByteBufHolder;
  */
 public final class Packet extends DefaultByteBufHolder {
     private final int sequenceId;
+    /** The payload's buffer with {@link Packets#HEADER_SIZE} bytes of room in front of it, or null. */
+    private final ByteBuf withHeaderRoom;
 
     public Packet(final int sequenceId, final ByteBuf payload) {
+        this(sequenceId, payload, null);
+    }
+
+    private Packet(final int sequenceId, final ByteBuf payload, final ByteBuf withHeaderRoom) {
         super(payload);
         this.sequenceId = sequenceId & 0xFF;
+        this.withHeaderRoom = withHeaderRoom;
+    }
+
+    /**
+     * A packet whose payload follows {@link Packets#HEADER_SIZE} bytes left free in {@code buffer} (from its reader
+     * index), so that {@link PacketEncoder} writes the header there and sends the buffer without copying the payload.
+     * Takes ownership of {@code buffer}.
+     */
+    public static Packet withHeaderRoom(final int sequenceId, final ByteBuf buffer) {
+        final ByteBuf payload =
+                buffer.slice(buffer.readerIndex() + Packets.HEADER_SIZE, buffer.readableBytes() - Packets.HEADER_SIZE);
+        return new Packet(sequenceId, payload, buffer);
+    }
+
+    /** The buffer holding header room and payload ({@link #withHeaderRoom}), or null. Shares this packet's count. */
+    ByteBuf bufferWithHeaderRoom() {
+        return withHeaderRoom;
     }
 
     /** The sequence id from the header (0..255). */
@@ -59,6 +82,7 @@ public final class Packet extends DefaultByteBufHolder {
 
     @Override
     public Packet replace(final ByteBuf content) {
+        // a replaced payload no longer sits behind the header room
         return new Packet(sequenceId, content);
     }
 

@@ -30,6 +30,14 @@ public final class PacketEncoder extends MessageToMessageEncoder<Packet> {
                     "payload of " + payload.readableBytes() + " bytes must be split into continuation packets");
         }
         final int length = payload.readableBytes();
+        final ByteBuf roomy = packet.bufferWithHeaderRoom();
+        if (roomy != null) {
+            // the payload already sits behind room for its header: fill it in and send the buffer as it is
+            final int at = roomy.readerIndex();
+            roomy.setMediumLE(at, length).setByte(at + 3, packet.sequenceId());
+            out.add(roomy.retain());
+            return;
+        }
         if (length <= COPY_LIMIT) {
             // most packets (statements, OKs, small rows, ACKs): one buffer and one iovec beat a second allocation
             out.add(ctx.alloc()

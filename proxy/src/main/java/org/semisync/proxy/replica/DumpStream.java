@@ -141,17 +141,26 @@ public final class DumpStream {
         if (!semiSync) {
             return event(eventPacket(event.bytes()), true);
         }
-        // the ring's events are copied anyway: write the semi-sync header in the same buffer (no composite)
+        // the ring's events are copied anyway: into one buffer with room for the packet header and the semi-sync
+        // header, which the encoder then sends without a second copy (no composite)
         final byte[] bytes = event.bytes();
-        final ByteBuf framed = alloc.buffer(3 + bytes.length)
+        final ByteBuf framed = alloc.ioBuffer(Packets.HEADER_SIZE + 3 + bytes.length)
+                .writeZero(Packets.HEADER_SIZE)
                 .writeByte(Packets.OK)
                 .writeByte(ReplicaAcks.SEMI_SYNC_MAGIC)
                 .writeByte(0)
                 .writeBytes(bytes);
         // follow() reads the event after the byte at the reader index, as in [00][event]
-        final boolean needAck = followOwned(framed.readerIndex(2), true, laterEndFollows);
-        framed.readerIndex(0).setByte(2, needAck ? NEED_ACK : 0);
-        return split(framed, needAck);
+        final boolean needAck = followOwned(framed.readerIndex(Packets.HEADER_SIZE + 2), true, laterEndFollows);
+        framed.readerIndex(0).setByte(Packets.HEADER_SIZE + 2, needAck ? NEED_ACK : 0);
+        if (framed.readableBytes() - Packets.HEADER_SIZE >= Packets.MAX_PAYLOAD) {
+            return split(framed.skipBytes(Packets.HEADER_SIZE), needAck); // several wire packets: headers of their own
+        }
+        final List<Packet> out = List.of(Packet.withHeaderRoom(nextSequence++, framed));
+        if (needAck) {
+            nextSequence = 1; // as in split()
+        }
+        return out;
     }
 
     /** {@code [00][event]}, as a master sends an event in its dump. */

@@ -82,6 +82,20 @@ class PacketCodecTest {
     }
 
     @Test
+    void aPayloadBehindHeaderRoomLeavesInItsOwnBufferWithTheHeaderFilledIn() {
+        final ByteBuf buffer = Unpooled.buffer().writeZero(Packets.HEADER_SIZE).writeBytes(new byte[] {0x00, 0x0e});
+        final Packet packet = Packet.withHeaderRoom(9, buffer);
+        assertThat(ByteBufUtil.hexDump(packet.payload())).isEqualTo("000e");
+        channel.writeOutbound(packet);
+        final ByteBuf wire = channel.readOutbound();
+        assertThat(wire).as("no copy").isSameAs(buffer);
+        assertThat(ByteBufUtil.hexDump(wire)).isEqualTo("02000009000e");
+        assertThat((Object) channel.readOutbound()).isNull();
+        wire.release();
+        assertThat(buffer.refCnt()).isZero();
+    }
+
+    @Test
     void sequenceIdWrapsAt256() {
         final Packet p = new Packet(256 + 5, Unpooled.EMPTY_BUFFER);
         assertThat(p.sequenceId()).isEqualTo(5);
