@@ -10,6 +10,7 @@ import org.semisync.proxy.protocol.Commands;
 import org.semisync.proxy.protocol.Packet;
 import org.semisync.proxy.protocol.Packets;
 import org.semisync.proxy.protocol.QueryBytes;
+import org.semisync.proxy.protocol.TextResultReader;
 
 /**
  * One session's statements about the semi-sync variables and counters: a {@code SET GLOBAL} is applied by the proxy
@@ -32,7 +33,7 @@ final class AdminQueries {
     private final AdminCommands admin;
     private final Channel client;
     private final VariableReads.Dialect dialect;
-    private InternalQuery privilegeCheck;
+    private TextResultReader privilegeCheck;
     private AdminStatement pendingSet;
     private int pendingSetSequence;
     /** A SET GLOBAL is being checked or applied: later commands wait, so answers stay in order. */
@@ -61,7 +62,7 @@ final class AdminQueries {
         pendingSet = set;
         busy = true;
         pendingSetSequence = packet.sequenceId();
-        privilegeCheck = new InternalQuery(capabilities);
+        privilegeCheck = new TextResultReader(capabilities);
         toMaster.accept(Commands.query(client.alloc(), AdminCommands.SUPER_CHECK));
         return true;
     }
@@ -114,7 +115,7 @@ final class AdminQueries {
      * runs {@code done} once its answer is written.
      */
     void onAnswer(final Packet packet, final String user, final Runnable done) {
-        final InternalQuery.Result result = privilegeCheck.onPacket(packet);
+        final TextResultReader.Result result = privilegeCheck.onPacket(packet);
         if (result == null) {
             return;
         }

@@ -23,6 +23,7 @@ import org.semisync.proxy.protocol.Packet;
 import org.semisync.proxy.protocol.PacketDecoder;
 import org.semisync.proxy.protocol.PacketEncoder;
 import org.semisync.proxy.protocol.Packets;
+import org.semisync.proxy.protocol.TextResultReader;
 
 /**
  * One connection of the tail to the master, from the greeting to the end of its dump: logs in ({@link MasterLogin}),
@@ -52,7 +53,7 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
     private final Listener listener;
     private final int idleSeconds;
     private Phase phase = Phase.GREETING;
-    private TextResult answer;
+    private TextResultReader answer;
     /** The start of an event that continues in the next packet; null otherwise. */
     private ByteBuf partial;
 
@@ -128,8 +129,9 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
                 }
             }
             case SETUP -> {
-                if (answer.accept(packet)) {
-                    setup.answered(answer);
+                final TextResultReader.Result result = answer.onPacket(packet);
+                if (result != null) {
+                    setup.answered(result);
                     next(ctx);
                 }
             }
@@ -141,7 +143,7 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
     private void next(final ChannelHandlerContext ctx) {
         final String query = setup.query();
         if (query != null) {
-            answer = new TextResult();
+            answer = new TextResultReader(login.capabilities());
             ctx.write(Commands.query(ctx.alloc(), query));
             return;
         }

@@ -8,6 +8,7 @@ import java.util.Deque;
 import org.semisync.proxy.protocol.Commands;
 import org.semisync.proxy.protocol.ErrPacket;
 import org.semisync.proxy.protocol.Handshake;
+import org.semisync.proxy.protocol.TextResultReader;
 
 /**
  * The queries between login and COM_BINLOG_DUMP, as a replica's IO thread sends them (MariaDB {@code sql/slave.cc}
@@ -68,7 +69,7 @@ final class DumpSetup {
      * @throws MasterRefusedException when the master cannot serve a dump to this user
      * @throws MasterErrorException for another error
      */
-    void answered(final TextResult result) {
+    void answered(final TextResultReader.Result result) {
         final String query = queries.remove();
         final ErrPacket err = result.error();
         if (query.equals(MASTER_STATUS) || query.equals(BINARY_LOG_STATUS)) {

@@ -48,6 +48,7 @@ final class MasterLogin {
     private final String user;
     private final byte[] password;
     private Handshake greeting;
+    private long capabilities;
     private byte[] scramble;
     private String plugin;
     private boolean awaitingPublicKey;
@@ -55,6 +56,11 @@ final class MasterLogin {
     MasterLogin(final String user, final String password) {
         this.user = user;
         this.password = AuthResponses.utf8(password);
+    }
+
+    /** The capabilities this login negotiated, once {@link #respond} sent them. */
+    long capabilities() {
+        return capabilities;
     }
 
     /** The greeting, once {@link #respond} read it. */
@@ -80,6 +86,7 @@ final class MasterLogin {
         scramble = greeting.scramble();
         plugin = greeting.authPlugin();
         final long caps = WANTED & greeting.capabilities();
+        capabilities = caps;
         final byte[] auth = AuthResponses.forPlugin(plugin, password, scramble);
         final ByteBuf p = alloc.buffer(128);
         p.writeIntLE((int) caps)
