@@ -153,14 +153,7 @@ public final class DumpStream {
         // follow() reads the event after the byte at the reader index, as in [00][event]
         final boolean needAck = followOwned(framed.readerIndex(Packets.HEADER_SIZE + 2), true, laterEndFollows);
         framed.readerIndex(0).setByte(Packets.HEADER_SIZE + 2, needAck ? NEED_ACK : 0);
-        if (framed.readableBytes() - Packets.HEADER_SIZE >= Packets.MAX_PAYLOAD) {
-            return split(framed.skipBytes(Packets.HEADER_SIZE), needAck); // several wire packets: headers of their own
-        }
-        final List<Packet> out = List.of(Packet.withHeaderRoom(nextSequence++, framed));
-        if (needAck) {
-            nextSequence = 1; // as in split()
-        }
-        return out;
+        return split(framed, needAck, true);
     }
 
     /** {@code [00][event]}, as a master sends an event in its dump. */
@@ -220,15 +213,23 @@ public final class DumpStream {
         } else {
             framed = payload;
         }
-        return split(framed, needAck);
+        return split(framed, needAck, false);
     }
 
-    /** The logical packet {@code framed} (owned here) as wire packets with this stream's sequence ids. */
-    private List<Packet> split(final ByteBuf framed, final boolean needAck) {
+    /**
+     * The logical packet {@code framed} (owned here) as wire packets with this stream's sequence ids. With {@code
+     * headerRoom}, {@code framed} starts with room for a packet header, which a single wire packet uses (no copy in
+     * the encoder) and several do not (each gets a header of its own).
+     */
+    private List<Packet> split(final ByteBuf framed, final boolean needAck, final boolean headerRoom) {
         final List<Packet> out;
-        if (framed.readableBytes() < Packets.MAX_PAYLOAD) {
-            out = List.of(new Packet(nextSequence++, framed));
+        if (framed.readableBytes() - (headerRoom ? Packets.HEADER_SIZE : 0) < Packets.MAX_PAYLOAD) {
+            out = List.of(
+                    headerRoom ? Packet.withHeaderRoom(nextSequence++, framed) : new Packet(nextSequence++, framed));
         } else {
+            if (headerRoom) {
+                framed.skipBytes(Packets.HEADER_SIZE);
+            }
             out = new ArrayList<>(2);
             // a logical packet of 16 MiB - 1 or more is sent as several wire packets; a multiple of the maximum
             // ends with an empty one

@@ -21,6 +21,7 @@ import org.semisync.ack.SemiSyncStatus;
 import org.semisync.proxy.binlog.RawEvent;
 import org.semisync.proxy.protocol.MalformedPacketException;
 import org.semisync.proxy.protocol.Packet;
+import org.semisync.proxy.protocol.Packets;
 
 /**
  * The proxy frames a plugin-less master's dump exactly as MariaDB's semi-sync master frames it: the captured packets
@@ -141,6 +142,29 @@ class DumpStreamTest {
         final List<Packet> again = dump.fromRing(ringEvent(transaction.get(0)), false);
         assertThat(again.get(0).sequenceId()).isEqualTo(next);
         again.forEach(Packet::release);
+        dump.closed();
+    }
+
+    @Test
+    void aRingEventOf16MiBOrMoreLeavesInPacketsWithHeadersOfTheirOwn() {
+        final DumpStream dump = stream();
+        for (byte[] p : payloads("dump_start_stream")) {
+            dump.fromRing(ringEvent(p), false).forEach(Packet::release);
+        }
+        final long start = dump.position().offset();
+        final byte[] event = new byte[Packets.MAX_PAYLOAD + 10];
+        final java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(event).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        header.put(4, (byte) 23).putInt(5, 1).putInt(9, event.length).putInt(13, (int) (start + event.length));
+        final List<Packet> out = dump.fromRing(new RawEvent(event, FILE, start, null, false), false);
+        assertThat(out).hasSize(2);
+        assertThat(out.get(1).sequenceId()).isEqualTo(out.get(0).sequenceId() + 1);
+        assertThat(out.get(0).length()).isEqualTo(Packets.MAX_PAYLOAD);
+        final ByteBuf whole =
+                Unpooled.wrappedBuffer(out.get(0).payload(), out.get(1).payload());
+        assertThat(ByteBufUtil.getBytes(whole, 0, 3)).containsExactly(0x00, 0xEF, 0x00);
+        assertThat(ByteBufUtil.getBytes(whole, 3, whole.readableBytes() - 3)).isEqualTo(event);
+        out.forEach(Packet::release);
+        assertThat(dump.position().offset()).isEqualTo(start + event.length);
         dump.closed();
     }
 
