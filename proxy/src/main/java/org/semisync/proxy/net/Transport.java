@@ -17,9 +17,9 @@ import io.netty.channel.uring.IoUringSocketChannel;
 import java.util.Locale;
 
 /**
- * The socket transport: io_uring, epoll or NIO. Chosen with {@code -Dsemisync.transport=io_uring|epoll|nio};
- * by default epoll, else NIO (io_uring measured no faster for the relay on this project's machines). Client and master sockets use the same one, so both
- * sides of a session share an event loop.
+ * The socket transport: io_uring, epoll or NIO. Chosen with {@code -Dsemisync.transport=io_uring|epoll|nio}; by
+ * default epoll, else NIO (io_uring measured no faster for the relay on this project's machines). Client sessions,
+ * their master connections and the binlog tail use the same one, so they can share an event loop.
  */
 public record Transport(
         String name,

@@ -2,6 +2,7 @@ package org.semisync.proxy.protocol;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The server's initial handshake packet (protocol version 10), read where the proxy needs it: server version,
@@ -81,7 +82,7 @@ public final class Handshake {
                 final byte[] part2 = new byte[length];
                 p.readBytes(part2);
                 final int used = length > 0 && part2[length - 1] == 0 ? length - 1 : length;
-                scramble = java.util.Arrays.copyOf(scramble1, 8 + used);
+                scramble = Arrays.copyOf(scramble1, 8 + used);
                 System.arraycopy(part2, 0, scramble, 8, used);
             }
             if ((caps & Capabilities.CLIENT_PLUGIN_AUTH) != 0 && p.isReadable()) {
