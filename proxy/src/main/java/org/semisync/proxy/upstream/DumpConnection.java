@@ -48,6 +48,9 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
         STREAM
     }
 
+    /** The largest max_allowed_packet MariaDB and MySQL accept (1 GiB): no master writes a larger event. */
+    static final int MAX_EVENT_SIZE = 1 << 30;
+
     private final MasterLogin login;
     private final DumpSetup setup;
     private final Listener listener;
@@ -154,6 +157,10 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
 
     private void stream(final Packet packet) {
         if (partial != null) {
+            if (packet.payload().readableBytes() > partial.writableBytes()) {
+                throw new BinlogCaptureException(
+                        "an event whose header says " + partial.capacity() + " bytes goes on past that in its packets");
+            }
             partial.writeBytes(packet.payload());
             if (!packet.continues()) {
                 final byte[] event = ByteBufUtil.getBytes(partial);
@@ -167,9 +174,8 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
         switch (packet.firstByte()) {
             case Packets.OK -> {
                 if (packet.continues()) {
-                    // sized by the event's header (event_size), not by the 16 MiB the packets may add up to
-                    final int size = payload.getIntLE(payload.readerIndex() + 1 + EventHeader.EVENT_SIZE_OFFSET);
-                    partial = payload.alloc().heapBuffer(Math.max(size, Packets.MAX_PAYLOAD));
+                    final int size = spanningEventSize(payload);
+                    partial = payload.alloc().heapBuffer(size, size);
                     partial.writeBytes(payload, payload.readerIndex() + 1, payload.readableBytes() - 1);
                 } else {
                     deliver(ByteBufUtil.getBytes(payload, payload.readerIndex() + 1, payload.readableBytes() - 1));
@@ -186,6 +192,20 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
                 throw new IllegalStateException(
                         "not a binlog event packet: first byte 0x" + Integer.toHexString(packet.firstByte()));
         }
+    }
+
+    /**
+     * The size an event spread over several packets announces in its header; the buffer that puts it back together is
+     * allocated once at that size, so a header that lies (or garbage) must not make it allocate gigabytes.
+     */
+    private static int spanningEventSize(final ByteBuf firstPayload) {
+        final long size = firstPayload.getUnsignedIntLE(firstPayload.readerIndex() + 1 + EventHeader.EVENT_SIZE_OFFSET);
+        // the first packet carries [00] and MAX_PAYLOAD - 1 bytes of the event, so a spanning event has at least those
+        if (size < Packets.MAX_PAYLOAD - 1 || size > MAX_EVENT_SIZE) {
+            throw new BinlogCaptureException("an event spread over several packets says in its header that it has "
+                    + size + " bytes; expected " + (Packets.MAX_PAYLOAD - 1) + " to " + MAX_EVENT_SIZE);
+        }
+        return (int) size;
     }
 
     private void deliver(final byte[] event) {

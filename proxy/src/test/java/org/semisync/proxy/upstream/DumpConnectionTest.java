@@ -273,6 +273,40 @@ class DumpConnectionTest {
     }
 
     @Test
+    void aSpanningEventThatClaimsGigabytesIsRefusedBeforeAnythingIsAllocated() {
+        streaming();
+        final byte[] first = spanningStart(Integer.MAX_VALUE);
+        channel.writeInbound(packet(1, withOkByte(first)));
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(connection.failure())
+                .isInstanceOf(BinlogCaptureException.class)
+                .hasMessageContaining("says in its header that it has 2147483647 bytes");
+    }
+
+    @Test
+    void aSpanningEventLongerThanItsHeaderSaysIsAClearError() {
+        streaming();
+        final int declared = Packets.MAX_PAYLOAD + 10;
+        channel.writeInbound(packet(1, withOkByte(spanningStart(declared))));
+        assertThat(channel.isOpen()).isTrue();
+        channel.writeInbound(packet(2, new byte[100]));
+        assertThat(events).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(connection.failure())
+                .isInstanceOf(BinlogCaptureException.class)
+                .hasMessageContaining("header says " + declared + " bytes goes on past that");
+    }
+
+    /** The first MAX_PAYLOAD - 1 bytes of an event whose header gives {@code size}. */
+    private static byte[] spanningStart(final int size) {
+        final byte[] start = new byte[Packets.MAX_PAYLOAD - 1];
+        java.nio.ByteBuffer.wrap(start)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(EventHeader.EVENT_SIZE_OFFSET, size);
+        return start;
+    }
+
+    @Test
     void silenceWhileTheOwnerDoesNotReadIsExpected() {
         streaming();
         channel.config().setAutoRead(false);
