@@ -2,8 +2,6 @@ package org.semisync.proxy.demo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,11 +49,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     private final ServerLaunch launch;
 
-    private EmbeddedMariaDb(final Builder b) throws IOException {
+    EmbeddedMariaDb(final EmbeddedMariaDbBuilder b) throws IOException {
         this.name = b.name;
         this.distribution = MariaDbDistribution.obtain(b.version, b.progress);
         this.serverId = b.serverId;
-        this.port = b.port > 0 ? b.port : freePort();
+        this.port = b.port > 0 ? b.port : LocalPorts.free();
         this.baseDir = Files.createTempDirectory("semisync-" + b.name + "-");
         this.dataDir = baseDir.resolve("data");
         this.errorLog = baseDir.resolve("error.log");
@@ -65,8 +62,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         this.launch = new ServerLaunch(distribution, baseDir, port, serverId, new LinkedHashMap<>(b.options), b.tls);
     }
 
-    public static Builder builder(final MariaDbVersion version) {
-        return new Builder(version);
+    public static EmbeddedMariaDbBuilder builder(final MariaDbVersion version) {
+        return new EmbeddedMariaDbBuilder(version);
     }
 
     /**
@@ -288,89 +285,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
-    }
-
     private static void sleep(final long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /** Builder: version, server id, options. */
-    public static final class Builder {
-        private final MariaDbVersion version;
-        private String name = "mariadb";
-        private int serverId = 1;
-        private int port;
-        private final Map<String, String> options = new LinkedHashMap<>();
-        private Consumer<String> progress = line -> LOG.info("{}", line);
-        private boolean fromScratch;
-        private boolean tls;
-
-        private Builder(final MariaDbVersion version) {
-            this.version = version;
-        }
-
-        /** Name used in logs and temp dirs (e.g. {@code master}, {@code replica1}). */
-        public Builder name(final String value) {
-            this.name = value;
-            return this;
-        }
-
-        public Builder serverId(final int value) {
-            this.serverId = value;
-            return this;
-        }
-
-        /** A fixed port; 0 (default) picks a free one. */
-        public Builder port(final int value) {
-            this.port = value;
-            return this;
-        }
-
-        /** An extra server option, {@code --name=value} ({@code value} null for a bare flag). */
-        public Builder option(final String optionName, final String value) {
-            this.options.put(optionName, value);
-            return this;
-        }
-
-        /** Runs the install script and the first start itself (the template of {@link DataDirTemplates}). */
-        Builder fromScratch() {
-            this.fromScratch = true;
-            return this;
-        }
-
-        /**
-         * Serves TLS as the server does by default (11.4 with a certificate it generates at start); without this the
-         * server runs with {@code --skip-ssl}, and replicas of it must use {@code MASTER_SSL=0}.
-         */
-        public Builder tls() {
-            this.tls = true;
-            return this;
-        }
-
-        /** Receives download/unpack progress lines. */
-        public Builder progress(final Consumer<String> value) {
-            this.progress = value;
-            return this;
-        }
-
-        /** Creates the server (downloads/unpacks the build if needed) without starting it. */
-        public EmbeddedMariaDb build() {
-            try {
-                return new EmbeddedMariaDb(this);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 }

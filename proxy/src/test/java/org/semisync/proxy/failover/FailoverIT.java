@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
+import org.semisync.proxy.demo.LocalPorts;
 import org.semisync.proxy.demo.MariaDbVersion;
 import org.semisync.proxy.demo.Replicas;
 import org.semisync.proxy.testing.HaproxyServer;
@@ -59,7 +59,7 @@ class FailoverIT {
         for (String stale : List.of("a.log", "b.log", "haproxy.log", "haproxy.sock")) {
             Files.deleteIfExists(dir.resolve(stale));
         }
-        final int frontend = freePort();
+        final int frontend = LocalPorts.free();
         try (EmbeddedMariaDb master = EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
                         .name("failover-master")
                         .serverId(1)
@@ -68,8 +68,10 @@ class FailoverIT {
                         .build();
                 EmbeddedMariaDb r2 = SemiSyncTopology.semiSyncReplicaBuilder("failover-replica2", 3)
                         .build();
-                ProxyProcess a = new ProxyProcess(master, "proxy_a", freePort(), freePort(), dir.resolve("a.log"));
-                ProxyProcess b = new ProxyProcess(master, "proxy_b", freePort(), freePort(), dir.resolve("b.log"))) {
+                ProxyProcess a = new ProxyProcess(
+                        master, "proxy_a", LocalPorts.free(), LocalPorts.free(), dir.resolve("a.log"));
+                ProxyProcess b = new ProxyProcess(
+                        master, "proxy_b", LocalPorts.free(), LocalPorts.free(), dir.resolve("b.log"))) {
             inParallel(master::start, r1::start, r2::start);
             inParallel(a::start, b::start);
             try (HaproxyServer haproxy = HaproxyServer.start(dir, HaproxyServer.environment(frontend, a, b))) {
@@ -257,11 +259,5 @@ class FailoverIT {
 
     private static long seconds(final long since) {
         return Duration.ofNanos(System.nanoTime() - since).toSeconds();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -2,6 +2,7 @@ package org.semisync.proxy.parity;
 
 import java.util.function.Supplier;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
+import org.semisync.proxy.demo.EmbeddedMariaDbBuilder;
 import org.semisync.proxy.demo.MariaDbVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ final class Servers {
     /** A started 11.4.5 master; {@code plugin}: with its semi-sync master on and {@code timeoutMillis}. */
     static EmbeddedMariaDb master(final String name, final boolean plugin, final long timeoutMillis) {
         return start(() -> {
-            final EmbeddedMariaDb.Builder b = EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
+            final EmbeddedMariaDbBuilder b = EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
                     .name(name)
                     .serverId(1)
                     .tls()

@@ -1,7 +1,6 @@
 package org.semisync.proxy.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.semisync.proxy.demo.LocalPorts;
 
 /**
  * A real {@code /usr/bin/prometheus} on a free 127.0.0.1 port, scraping one target every second, with its own storage
@@ -47,7 +47,7 @@ public final class PrometheusServer implements AutoCloseable {
      */
     public static PrometheusServer start(final Path dir, final String target, final Path ruleFile)
             throws IOException, InterruptedException {
-        final int port = freePort();
+        final int port = LocalPorts.free();
         final Path config = Files.writeString(
                 dir.resolve("prometheus.yml"),
                 "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
@@ -71,12 +71,6 @@ public final class PrometheusServer implements AutoCloseable {
             throw e;
         }
         return server;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private void awaitReady() throws IOException, InterruptedException {

@@ -2,8 +2,6 @@ package org.semisync.proxy.testing;
 
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +22,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
+import org.semisync.proxy.demo.LocalPorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +86,8 @@ public final class ProxyProcess implements AutoCloseable {
         final Path log =
                 Files.createDirectories(Path.of("target", "proxy-logs")).resolve(logName + ".log");
         Files.deleteIfExists(log); // a previous run's
-        final ProxyProcess proxy = new ProxyProcess(master, logName, freePort(), freePort(), log, options);
+        final ProxyProcess proxy =
+                new ProxyProcess(master, logName, LocalPorts.free(), LocalPorts.free(), log, options);
         for (int attempt = 1; ; attempt++) {
             try {
                 return proxy.start();
@@ -286,12 +286,6 @@ public final class ProxyProcess implements AutoCloseable {
             return new SelfSignedCertificate("semisync-proxy");
         } catch (CertificateException e) {
             throw new IllegalStateException("cannot generate a certificate: " + e.getMessage(), e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

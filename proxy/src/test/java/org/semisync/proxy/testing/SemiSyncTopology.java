@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.function.Predicate;
 import org.semisync.ack.SemiSyncStatus;
 import org.semisync.proxy.demo.EmbeddedMariaDb;
+import org.semisync.proxy.demo.EmbeddedMariaDbBuilder;
 import org.semisync.proxy.demo.MariaDbVersion;
 
 /** Pieces of the master + proxy + semi-sync replicas set-ups that the relay and commit tests share. */
@@ -18,7 +19,7 @@ public final class SemiSyncTopology {
     }
 
     /** The builder of {@link #semiSyncReplica}, for a caller that starts servers in parallel. */
-    public static EmbeddedMariaDb.Builder semiSyncReplicaBuilder(final String name, final int serverId) {
+    public static EmbeddedMariaDbBuilder semiSyncReplicaBuilder(final String name, final int serverId) {
         return EmbeddedMariaDb.builder(MariaDbVersion.V11_4_5)
                 .name(name)
                 .serverId(serverId)
