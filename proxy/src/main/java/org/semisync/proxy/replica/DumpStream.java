@@ -22,8 +22,6 @@ import org.semisync.proxy.protocol.Packets;
  * {@link AckTracker} ({@link ReplicaAcks}). Runs on the session's event loop.
  */
 public final class DumpStream {
-    private static final int NEED_ACK = 0x01;
-
     private final String replicaId;
     private final boolean semiSync;
     private final boolean gtidMode;
@@ -38,7 +36,7 @@ public final class DumpStream {
     private final List<ByteBuf> pending = new ArrayList<>();
     private final EventFollower follower;
     private final ReplicaAcks acks;
-    private int nextSequence = 1;
+    private final ReplicaFraming framing;
     /** Where the transaction closed by the event just framed ends; null when that event closed none. */
     private BinlogPosition transactionEnded;
 
@@ -59,6 +57,7 @@ public final class DumpStream {
         this.alloc = alloc;
         this.follower = new EventFollower(file, position);
         this.acks = new ReplicaAcks(replicaId, tracker);
+        this.framing = new ReplicaFraming(semiSync, alloc);
     }
 
     /**
@@ -133,38 +132,23 @@ public final class DumpStream {
         transactionEnded = null;
         if (omitAnnotateRows && EventHeader.type(event.bytes()) == EventHeader.MARIADB_ANNOTATE_ROWS_EVENT) {
             // the stream's position moves past it as if sent (no sequence id used); it never ends a transaction
-            final ByteBuf payload = eventPacket(event.bytes());
+            final ByteBuf payload = framing.eventPacket(event.bytes());
             followOwned(payload, true, false);
             payload.release();
             return List.of();
         }
         if (!semiSync) {
-            return event(eventPacket(event.bytes()), true);
+            return event(framing.eventPacket(event.bytes()), true);
         }
-        // the ring's events are copied anyway: into one buffer with room for the packet header and the semi-sync
-        // header, which the encoder then sends without a second copy (no composite)
-        final byte[] bytes = event.bytes();
-        final ByteBuf framed = alloc.ioBuffer(Packets.HEADER_SIZE + 3 + bytes.length)
-                .writeZero(Packets.HEADER_SIZE)
-                .writeByte(Packets.OK)
-                .writeByte(ReplicaAcks.SEMI_SYNC_MAGIC)
-                .writeByte(0)
-                .writeBytes(bytes);
-        // follow() reads the event after the byte at the reader index, as in [00][event]
-        final boolean needAck = followOwned(framed.readerIndex(Packets.HEADER_SIZE + 2), true, laterEndFollows);
-        framed.readerIndex(0).setByte(Packets.HEADER_SIZE + 2, needAck ? NEED_ACK : 0);
-        return split(framed, needAck, true);
-    }
-
-    /** {@code [00][event]}, as a master sends an event in its dump. */
-    private ByteBuf eventPacket(final byte[] event) {
-        return alloc.buffer(1 + event.length).writeByte(Packets.OK).writeBytes(event);
+        final ByteBuf framed = framing.ringEvent(event.bytes());
+        return framing.ringPackets(framed, followOwned(framed, true, laterEndFollows));
     }
 
     /** A heartbeat with the current coordinates (sent while idle when the dump is served from the ring). */
     public List<Packet> heartbeat(final long masterServerId, final boolean crc32) {
         return event(
-                eventPacket(SyntheticEvents.heartbeat(masterServerId, follower.file(), follower.offset(), crc32)),
+                framing.eventPacket(
+                        SyntheticEvents.heartbeat(masterServerId, follower.file(), follower.offset(), crc32)),
                 false);
     }
 
@@ -193,7 +177,7 @@ public final class DumpStream {
         final int marker = packet.firstByte();
         if (marker != Packets.OK) {
             // ERR or EOF: the dump ends; not an event, no semi-sync header
-            final Packet out = new Packet(nextSequence++, packet.payload().retain());
+            final Packet out = framing.endOfDump(packet.payload().retain());
             packet.release();
             return List.of(out);
         }
@@ -204,49 +188,7 @@ public final class DumpStream {
 
     /** {@code payload} is {@code [0x00][event]}; owned here. {@code fromRing}: see {@link #follow}. */
     private List<Packet> event(final ByteBuf payload, final boolean fromRing) {
-        final boolean needAck = followOwned(payload, fromRing, false);
-        final ByteBuf framed;
-        if (semiSync) {
-            final ByteBuf header = alloc.buffer(3).writeByte(Packets.OK).writeByte(ReplicaAcks.SEMI_SYNC_MAGIC);
-            header.writeByte(needAck ? NEED_ACK : 0);
-            framed = alloc.compositeBuffer(2).addComponents(true, header, payload.skipBytes(1));
-        } else {
-            framed = payload;
-        }
-        return split(framed, needAck, false);
-    }
-
-    /**
-     * The logical packet {@code framed} (owned here) as wire packets with this stream's sequence ids. With {@code
-     * headerRoom}, {@code framed} starts with room for a packet header, which a single wire packet uses (no copy in
-     * the encoder) and several do not (each gets a header of its own).
-     */
-    private List<Packet> split(final ByteBuf framed, final boolean needAck, final boolean headerRoom) {
-        final List<Packet> out;
-        if (framed.readableBytes() - (headerRoom ? Packets.HEADER_SIZE : 0) < Packets.MAX_PAYLOAD) {
-            out = List.of(
-                    headerRoom ? Packet.withHeaderRoom(nextSequence++, framed) : new Packet(nextSequence++, framed));
-        } else {
-            if (headerRoom) {
-                framed.skipBytes(Packets.HEADER_SIZE);
-            }
-            out = new ArrayList<>(2);
-            // a logical packet of 16 MiB - 1 or more is sent as several wire packets; a multiple of the maximum
-            // ends with an empty one
-            while (true) {
-                final int chunk = Math.min(framed.readableBytes(), Packets.MAX_PAYLOAD);
-                out.add(new Packet(nextSequence++, framed.readRetainedSlice(chunk)));
-                if (chunk < Packets.MAX_PAYLOAD) {
-                    break;
-                }
-            }
-            framed.release();
-        }
-        if (needAck) {
-            // the replica answers a flagged event with an ACK of sequence id 0 and then expects sequence id 1
-            nextSequence = 1;
-        }
-        return out;
+        return framing.eventPackets(payload, followOwned(payload, fromRing, false));
     }
 
     /** {@link #follow} on a buffer owned here: released if the event is malformed. */
