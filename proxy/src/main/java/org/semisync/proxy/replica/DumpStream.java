@@ -130,11 +130,7 @@ public final class DumpStream {
      */
     public List<Packet> fromRing(final RawEvent event, final boolean laterEndFollows) {
         transactionEnded = null;
-        if (omitAnnotateRows && EventHeader.type(event.bytes()) == EventHeader.MARIADB_ANNOTATE_ROWS_EVENT) {
-            // the stream's position moves past it as if sent (no sequence id used); it never ends a transaction
-            final ByteBuf payload = framing.eventPacket(event.bytes());
-            followOwned(payload, true, false);
-            payload.release();
+        if (omitted(event)) {
             return List.of();
         }
         if (!semiSync) {
@@ -142,6 +138,50 @@ public final class DumpStream {
         }
         final ByteBuf framed = framing.ringEvent(event.bytes());
         return framing.ringPackets(framed, followOwned(framed, true, laterEndFollows));
+    }
+
+    /**
+     * {@link #fromRing} into a batch of packets the caller writes at once (one buffer, one pass through the pipeline,
+     * instead of one of each per event): appends the event's packet to {@code batch}, or nothing when the replica does
+     * not take the event. Returns false, with nothing appended, when the packet does not fit in the batch.
+     */
+    public boolean appendFromRing(final RawEvent event, final boolean laterEndFollows, final ByteBuf batch) {
+        final byte[] bytes = event.bytes();
+        transactionEnded = null;
+        if (omitted(event)) {
+            return true;
+        }
+        if (!framing.fits(bytes.length, batch)) {
+            return false;
+        }
+        final int start = batch.writerIndex();
+        final int reader = batch.readerIndex();
+        final boolean needAck;
+        try {
+            batch.readerIndex(framing.append(bytes, batch));
+            needAck = follow(batch, true, laterEndFollows);
+        } catch (RuntimeException e) {
+            batch.writerIndex(start);
+            throw e;
+        } finally {
+            batch.readerIndex(reader);
+        }
+        framing.seal(batch, start, needAck);
+        return true;
+    }
+
+    /**
+     * Whether the event is one the replica does not take (an Annotate_rows it did not ask for); then it is followed:
+     * the stream's position moves past it as if sent (no sequence id used). It never ends a transaction.
+     */
+    private boolean omitted(final RawEvent event) {
+        if (!omitAnnotateRows || EventHeader.type(event.bytes()) != EventHeader.MARIADB_ANNOTATE_ROWS_EVENT) {
+            return false;
+        }
+        final ByteBuf payload = framing.eventPacket(event.bytes());
+        followOwned(payload, true, false);
+        payload.release();
+        return true;
     }
 
     /** A heartbeat with the current coordinates (sent while idle when the dump is served from the ring). */

@@ -53,6 +53,36 @@ final class ReplicaFraming {
         return split(framed, needAck, true);
     }
 
+    /** Whether an event of {@code length} bytes fits in what is left of {@code batch} as one packet. */
+    boolean fits(final int length, final ByteBuf batch) {
+        return Packets.HEADER_SIZE + (semiSync ? 3 : 1) + length <= batch.maxWritableBytes();
+    }
+
+    /**
+     * Appends a ring event's packet to {@code batch} (which must have room, see {@link #fits}): header, then {@code
+     * [00][EF][flag]} or {@code [00]}, then the event. The header is {@link #seal}ed once the flag is known; returns
+     * the index of the byte just before the event, where the event reads as {@code [00][event]} for the follower.
+     */
+    int append(final byte[] event, final ByteBuf batch) {
+        batch.writeZero(Packets.HEADER_SIZE).writeByte(Packets.OK);
+        if (semiSync) {
+            batch.writeByte(ReplicaAcks.SEMI_SYNC_MAGIC).writeByte(0);
+        }
+        final int beforeEvent = batch.writerIndex() - 1;
+        batch.writeBytes(event);
+        return beforeEvent;
+    }
+
+    /** Fills in the header (length, sequence id) and the flag of the packet {@link #append}ed at {@code start}. */
+    void seal(final ByteBuf batch, final int start, final boolean needAck) {
+        batch.setMediumLE(start, batch.writerIndex() - start - Packets.HEADER_SIZE)
+                .setByte(start + 3, nextSequence++);
+        if (needAck) {
+            batch.setByte(start + Packets.HEADER_SIZE + 2, NEED_ACK);
+            nextSequence = 1;
+        }
+    }
+
     /** The packets of {@code payload}, {@code [00][event]} (owned here), behind the semi-sync header if any. */
     List<Packet> eventPackets(final ByteBuf payload, final boolean needAck) {
         final ByteBuf framed;

@@ -1,5 +1,6 @@
 package org.semisync.proxy.replica;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
@@ -31,6 +32,11 @@ public final class RingFeed {
     private static final long DEFAULT_HEARTBEAT_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** At most one fell-behind incident per replica is logged per this time; the next line counts the others. */
     static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * The ring's events for a replica go out in buffers of up to this many bytes, several packets each (larger events
+     * in buffers of their own): a transaction's dozen events cost one allocation and one write, not a dozen.
+     */
+    static final int BATCH_BYTES = 32 * 1024;
 
     private final RelayHub hub;
     private final BinlogRing ring;
@@ -42,6 +48,9 @@ public final class RingFeed {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable wakeUp = this::scheduleDrain;
     private long cursor;
+    /** Packets appended since the last write to the channel; null when none. */
+    private ByteBuf batch;
+
     private boolean sentSinceHeartbeat;
     private boolean stopped;
     private ScheduledFuture<?> heartbeat;
@@ -90,12 +99,26 @@ public final class RingFeed {
             return;
         }
         boolean wrote = false;
+        try {
+            wrote = drainWhileWritable();
+        } finally {
+            writeBatch();
+        }
+        if (wrote) {
+            sentSinceHeartbeat = true;
+            replica.flush();
+        }
+    }
+
+    private boolean drainWhileWritable() {
+        boolean wrote = false;
         while (replica.isWritable() && (gate == null || !gate.holding())) {
             if (catchUp != null) {
                 final RawEvent event = catchUp.poll();
                 if (event == null) {
                     break;
                 }
+                writeBatch();
                 write(event, false);
                 wrote = true;
                 catchUpEvents++;
@@ -116,14 +139,39 @@ public final class RingFeed {
                 continue;
             }
             // a later transaction end is already in the ring: its ACK will cover this one (see DumpStream#fromRing)
-            write(event, ring.newestTransactionEnd() > cursor);
+            batched(event, ring.newestTransactionEnd() > cursor);
             cursor++;
             wrote = true;
         }
-        if (wrote) {
-            sentSinceHeartbeat = true;
-            replica.flush();
+        return wrote;
+    }
+
+    /** Appends the event to the batch, writing the batch first when full; or writes it alone (large, or gated). */
+    private void batched(final RawEvent event, final boolean laterEndFollows) {
+        if (batch != null && dump.appendFromRing(event, laterEndFollows, batch)) {
+            return;
         }
+        writeBatch();
+        if (gate != null || event.bytes().length > BATCH_BYTES / 2) {
+            write(event, laterEndFollows);
+            return;
+        }
+        batch = replica.alloc().ioBuffer(BATCH_BYTES, BATCH_BYTES);
+        if (!dump.appendFromRing(event, laterEndFollows, batch)) {
+            throw new IllegalStateException("an event of " + event.bytes().length + " bytes did not fit in a batch");
+        }
+    }
+
+    private void writeBatch() {
+        if (batch == null) {
+            return;
+        }
+        if (batch.isReadable()) {
+            replica.write(batch, replica.voidPromise());
+        } else {
+            batch.release();
+        }
+        batch = null;
     }
 
     private void write(final RawEvent event, final boolean laterEndFollows) {
