@@ -56,7 +56,7 @@ public class RingThroughputBenchmark {
     @Setup(Level.Trial)
     public void start() {
         tracker = AckTracker.builder().build().start();
-        ring = new BinlogRing(1 << 14, Long.MAX_VALUE, (gtid, file, end) -> {});
+        ring = new BinlogRing(1 << 14, 64L << 20, (gtid, file, end) -> {});
         templates = new byte[][] {event(0x1E, eventBytes), event(0x10, 31)}; // WRITE_ROWS, XID
     }
 

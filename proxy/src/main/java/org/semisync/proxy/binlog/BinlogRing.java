@@ -1,6 +1,8 @@
 package org.semisync.proxy.binlog;
 
 import com.lmax.disruptor.RingBuffer;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.semisync.ack.BinlogPosition;
@@ -15,30 +17,42 @@ import org.slf4j.LoggerFactory;
  * machine was most of the relay's CPU. Replicas do not gate the ring: each reads published slots at its own pace by
  * sequence ({@link #read}), so a slow or stuck replica never holds the tail or the others back.
  *
- * <p>The ring keeps at most {@code bytes} of events besides the newest one (and at most its slot count of them, see
- * {@link #slotsFor}): after each publish the producer drops the oldest events past that budget, so memory is bounded by
- * bytes plus one event whatever the event sizes. A reader whose next event was dropped has fallen behind the ring and
- * must continue from elsewhere (the master).
+ * <p>The events' bytes live in one array of {@code bytes} allocated up front (the arena, a circular log), not in an
+ * array per event: the ring holds tens of megabytes that every young collection would otherwise copy (pauses of
+ * 50–120 ms every few seconds under sysbench, with the collector's threads taking a core's share). The slots are
+ * written in place too. An event larger than a quarter of the arena keeps its own array, within a second budget of
+ * {@code bytes} besides the newest one. The producer drops the oldest events as the arena (or that budget) needs their
+ * room, or their slot comes round again: a reader whose next event was dropped has fallen behind the ring and must
+ * continue from elsewhere (the master).
+ *
+ * <p>Readers on other threads than the producer copy an event out and then check that it was not dropped meanwhile
+ * (a sequence lock: the producer moves {@link #oldest} past an event before it overwrites its slot or bytes).
  */
 public final class BinlogRing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogRing.class);
 
-    /** One ring slot; the entry is replaced whole, so a reader sees a consistent sequence/event pair. */
+    /** One ring slot, rewritten in place for each lap; {@code sequence} says whose fields it holds. */
     static final class Slot {
-        private volatile Entry entry;
+        /** The sequence whose event the fields describe; -1 while they are being rewritten. */
+        private volatile long sequence = -1;
+        /** Where the event's bytes start in the arena's log (a logical offset); -1 when they are in {@code large}. */
+        private long logStart;
 
-        void set(final Entry value) {
-            entry = value;
-        }
+        private int length;
+        private byte[] large;
+        private String file;
+        private long startPosition;
+        private String gtid;
+        private boolean endsTransaction;
     }
-
-    private record Entry(long sequence, RawEvent event) {}
 
     /** Average event size the slot count is derived for: smaller events fill the slots before the bytes. */
     static final int BYTES_PER_SLOT = 256;
 
     static final int MIN_SLOTS = 64;
     static final int MAX_SLOTS = 1 << 22;
+    /** The arena is one array. */
+    public static final long MAX_BYTES = 1L << 30;
 
     /** Slots for a ring of {@code bytes}: one per {@value #BYTES_PER_SLOT} bytes, a power of two, 64 … 4 Mi. */
     public static int slotsFor(final long bytes) {
@@ -53,7 +67,7 @@ public final class BinlogRing implements AutoCloseable {
     private final RingBuffer<Slot> ring;
     private final ReplicationEvents events;
     private final CopyOnWriteArrayList<Runnable> readers = new CopyOnWriteArrayList<>();
-    private final long maxBytes;
+    private final byte[] arena;
     /** Bytes published since readers were last woken; producer only. */
     private long unannounced;
     /**
@@ -63,10 +77,14 @@ public final class BinlogRing implements AutoCloseable {
     private volatile long newest = -1;
     /** Sequence of the newest event that ends a transaction, -1 before the first; written by the producer only. */
     private volatile long newestTransactionEnd = -1;
-    /** Oldest sequence still held; written by the producer only. */
+    /** Oldest sequence still held; written by the producer only, before it reuses anything of older events. */
     private volatile long oldest;
-    /** Bytes of the events from {@link #oldest} to the newest; producer only. */
-    private long heldBytes;
+    /** Where the next event goes in the arena's log; producer only. */
+    private long logEnd;
+    /** Bytes of the held events that have arrays of their own; producer only. */
+    private long largeBytes;
+    /** Whether an event with an array of its own was dropped and its slot still refers to the array; producer only. */
+    private boolean largeDropped;
 
     /** A ring of at most {@code bytes} of events, with {@link #slotsFor}({@code bytes}) slots. */
     public BinlogRing(final long bytes, final ReplicationEvents events) {
@@ -75,14 +93,14 @@ public final class BinlogRing implements AutoCloseable {
 
     /**
      * @param size slots (a power of two)
-     * @param bytes the most bytes of events held
+     * @param bytes the arena's size, 1 byte to {@link #MAX_BYTES}
      */
     public BinlogRing(final int size, final long bytes, final ReplicationEvents events) {
         this.events = Objects.requireNonNull(events, "events");
-        if (bytes < 1) {
-            throw new IllegalArgumentException("ring bytes must be positive, got " + bytes);
+        if (bytes < 1 || bytes > MAX_BYTES) {
+            throw new IllegalArgumentException("ring bytes must be 1 to " + MAX_BYTES + ", got " + bytes);
         }
-        this.maxBytes = bytes;
+        this.arena = new byte[(int) bytes];
         // One producer at a time, but not always the same thread: the binlog client reads on a new thread after it
         // reconnects (master restart), which a single-producer sequencer does not allow.
         this.ring = RingBuffer.createMultiProducer(Slot::new, size);
@@ -90,32 +108,66 @@ public final class BinlogRing implements AutoCloseable {
     }
 
     /**
-     * Publishes one event, drops the oldest events past the byte budget, reports a transaction end and wakes the
+     * Publishes one event, drops the oldest events whose room it needs, reports a transaction end and wakes the
      * readers at the end of a transaction or between transactions. Never blocks. One producer at a time.
      */
     public void publish(final RawEvent event) {
+        final byte[] bytes = event.bytes();
         final long sequence = ring.next();
         final Slot slot = ring.get(sequence);
-        final Entry replaced = slot.entry;
-        if (replaced != null && replaced.sequence() >= oldest) {
-            // the slot count, not the bytes, ends this event's time in the ring
-            heldBytes -= replaced.event().bytes().length;
-            oldest = replaced.sequence() + 1;
+        final boolean inArena = bytes.length <= arena.length / 4;
+        // the slot count can end an event's time in the ring before its bytes do
+        long next = dropUntil(oldest, slot.sequence + 1);
+        long at = -1;
+        if (inArena) {
+            at = logEnd;
+            final int offset = (int) (at % arena.length);
+            if (offset + bytes.length > arena.length) {
+                at += arena.length - offset; // an event is never split: the arena's last bytes stay unused this lap
+            }
+            logEnd = at + bytes.length;
+            next = dropArenaBefore(next, sequence, logEnd - arena.length);
+        } else {
+            largeBytes += bytes.length;
         }
-        slot.set(new Entry(sequence, event));
-        heldBytes += event.bytes().length;
+        // events with arrays of their own stay within the budget, the new one apart: a row larger than the ring does
+        // not evict the events readers right behind it still need
+        final long newLarge = inArena ? 0 : bytes.length;
+        while (next < sequence && largeBytes - newLarge > arena.length) {
+            next = dropUntil(next, next + 1);
+        }
+        // the sequence lock: readers learn that older events are gone before anything of theirs is reused
+        final long dropped = oldest;
+        oldest = next;
+        slot.sequence = -1;
+        VarHandle.storeStoreFence();
+        if (largeDropped) {
+            releaseLarge(dropped, next);
+        }
+        slot.logStart = at;
+        slot.length = bytes.length;
+        if (inArena) {
+            System.arraycopy(bytes, 0, arena, (int) (at % arena.length), bytes.length);
+            slot.large = null;
+        } else {
+            slot.large = bytes;
+        }
+        slot.file = event.file();
+        slot.startPosition = event.startPosition();
+        slot.gtid = event.gtid();
+        slot.endsTransaction = event.endsTransaction();
+        slot.sequence = sequence;
         // before the readers are woken: a reader must find the event published
         if (event.endsTransaction()) {
             newestTransactionEnd = sequence;
         }
         newest = sequence;
         ring.publish(sequence);
-        trim(sequence, event.bytes().length);
         if (event.endsTransaction()) {
             // before the wake-up: the tracker knows the transaction before a replica can ACK it
             events.transactionEnded(event.gtid(), event.file(), event.endPosition());
         }
-        unannounced += event.bytes().length;
+        unannounced += bytes.length;
         // inside a transaction a replica can do nothing with the events before its end: one wake-up per transaction
         if (event.endsTransaction() || event.gtid() == null || unannounced >= WAKE_BYTES) {
             unannounced = 0;
@@ -123,25 +175,43 @@ public final class BinlogRing implements AutoCloseable {
         }
     }
 
-    /**
-     * Drops the oldest events while the ones before the newest are over the budget. The newest event counts apart, so a row larger than the ring does not evict the events readers right
-     * behind it still need.
-     */
-    private void trim(final long newest, final int newestLength) {
-        if (heldBytes - newestLength <= maxBytes) {
-            return;
-        }
-        long first = oldest;
-        while (heldBytes - newestLength > maxBytes && first < newest) {
-            final Slot slot = ring.get(first);
-            final Entry entry = slot.entry;
-            if (entry != null && entry.sequence() == first) {
-                heldBytes -= entry.event().bytes().length;
-                slot.set(null);
+    /** Drops the held events from {@code first} to {@code end} (exclusive); returns the new oldest. */
+    private long dropUntil(final long first, final long end) {
+        long next = first;
+        for (; next < end; next++) {
+            final Slot slot = ring.get(next);
+            if (slot.logStart < 0) {
+                largeBytes -= slot.length;
+                largeDropped = true;
             }
-            first++;
         }
-        oldest = first;
+        return next;
+    }
+
+    /**
+     * Drops, oldest first, the events up to the last one whose bytes start in the arena's log before {@code from} (the
+     * room the new event takes); events with arrays of their own in between go with them (the ring is in order).
+     */
+    private long dropArenaBefore(final long first, final long newSequence, final long from) {
+        long next = first;
+        for (long scan = first; scan < newSequence; scan++) {
+            final long start = ring.get(scan).logStart;
+            if (start >= from) {
+                break;
+            }
+            if (start >= 0) {
+                next = dropUntil(next, scan + 1);
+            }
+        }
+        return next;
+    }
+
+    /** Lets go of the arrays of the large events dropped from {@code first} to {@code end}; after {@link #oldest}. */
+    private void releaseLarge(final long first, final long end) {
+        for (long s = first; s < end; s++) {
+            ring.get(s).large = null;
+        }
+        largeDropped = false;
     }
 
     /** Sequence of the newest published event that ends a transaction, -1 before the first. */
@@ -160,7 +230,8 @@ public final class BinlogRing implements AutoCloseable {
     }
 
     /**
-     * The event at {@code sequence}, or {@code null} if it was overwritten (the reader fell a ring-length behind).
+     * The event at {@code sequence} (its bytes copied out of the arena), or {@code null} if it was dropped (the reader
+     * fell behind the ring).
      *
      * @throws IllegalArgumentException if {@code sequence} is not published yet
      */
@@ -168,42 +239,75 @@ public final class BinlogRing implements AutoCloseable {
         if (sequence > published()) {
             throw new IllegalArgumentException("sequence " + sequence + " is not published yet");
         }
-        if (sequence < oldest) {
+        final Slot slot = ring.get(sequence);
+        if (sequence < oldest || slot.sequence != sequence) {
             return null;
         }
-        final Entry entry = ring.get(sequence).entry;
-        return entry != null && entry.sequence() == sequence ? entry.event() : null;
+        // what follows may be rewritten under a reader on another thread: read it all, then check (sequence lock)
+        final long logStart = slot.logStart;
+        final int length = slot.length;
+        final String file = slot.file;
+        final long startPosition = slot.startPosition;
+        final String gtid = slot.gtid;
+        final boolean endsTransaction = slot.endsTransaction;
+        byte[] bytes = slot.large;
+        if (logStart >= 0) {
+            final int offset = (int) (logStart % arena.length);
+            if (length < EventHeader.SIZE || offset + length > arena.length) {
+                return null; // torn: being rewritten
+            }
+            bytes = Arrays.copyOfRange(arena, offset, offset + length);
+        }
+        VarHandle.loadLoadFence();
+        if (slot.sequence != sequence || sequence < oldest || bytes == null || file == null) {
+            return null;
+        }
+        return new RawEvent(bytes, file, startPosition, gtid, endsTransaction);
+    }
+
+    /** Where the event at {@code sequence} starts in the master's binlog; null when it was dropped. */
+    private BinlogPosition startOf(final long sequence) {
+        final Slot slot = ring.get(sequence);
+        if (sequence < oldest || slot.sequence != sequence) {
+            return null;
+        }
+        final String file = slot.file;
+        final long position = slot.startPosition;
+        VarHandle.loadLoadFence();
+        return slot.sequence == sequence && sequence >= oldest && file != null
+                ? new BinlogPosition(file, position)
+                : null;
     }
 
     /**
      * First sequence whose event starts at {@code file:position}, or -1 when the ring no longer (or not yet) holds it.
      */
     public long find(final String file, final long position) {
-        if (published() < 0) {
+        final long newestSequence = published();
+        if (newestSequence < 0) {
             return -1;
         }
         // A replica catching up from before the ring asks at every event it receives: answer that case without
         // walking the whole ring (events are in binlog order).
         final BinlogPosition wanted = new BinlogPosition(file, position);
-        final RawEvent first = read(oldest());
-        if (first != null && wanted.compareTo(new BinlogPosition(first.file(), first.startPosition())) < 0) {
+        final BinlogPosition first = startOf(oldest());
+        if (first != null && wanted.compareTo(first) < 0) {
             return -1;
         }
         // ... and a replica catching up from the master may be ahead of the tail
-        final long newestSequence = published();
-        final RawEvent newest = read(newestSequence);
-        if (newest != null && wanted.compareTo(new BinlogPosition(newest.file(), newest.startPosition())) > 0) {
+        final BinlogPosition newestStart = startOf(newestSequence);
+        if (newestStart != null && wanted.compareTo(newestStart) > 0) {
             return -1;
         }
         for (long s = newestSequence; s >= oldest(); s--) {
-            final RawEvent event = read(s);
-            if (event == null) {
+            final BinlogPosition start = startOf(s);
+            if (start == null) {
                 return -1;
             }
-            if (event.file().equals(file) && event.startPosition() == position) {
+            if (start.file().equals(file) && start.offset() == position) {
                 return s;
             }
-            if (event.file().equals(file) && event.startPosition() < position) {
+            if (start.file().equals(file) && start.offset() < position) {
                 return -1;
             }
         }
@@ -227,9 +331,9 @@ public final class BinlogRing implements AutoCloseable {
         return ring.getBufferSize();
     }
 
-    /** The most bytes of events held. */
+    /** The arena's size: the most bytes of events held in it. */
     public long maxBytes() {
-        return maxBytes;
+        return arena.length;
     }
 
     @Override

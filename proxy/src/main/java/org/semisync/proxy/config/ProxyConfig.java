@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.semisync.ack.WaitPoint;
+import org.semisync.proxy.binlog.BinlogRing;
 
 /**
  * Everything the proxy is configured with, after command-line flags, {@code SEMISYNC_PROXY_*} environment variables
@@ -66,8 +67,9 @@ public final class ProxyConfig {
         if (waitForSlaveCount < 1 || waitForSlaveCount > 65535) {
             throw new IllegalArgumentException("wait-for-slave-count must be 1..65535, got " + waitForSlaveCount);
         }
-        if (ringBytes < MIN_RING_BYTES) {
-            throw new IllegalArgumentException("ring-bytes must be at least " + MIN_RING_BYTES + ", got " + ringBytes);
+        if (ringBytes < MIN_RING_BYTES || ringBytes > BinlogRing.MAX_BYTES) {
+            throw new IllegalArgumentException("ring-bytes must be " + MIN_RING_BYTES + " (4K) to "
+                    + BinlogRing.MAX_BYTES + " (1G), got " + ringBytes);
         }
         if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
             throw new IllegalArgumentException("tls certificate and private key must be given together");

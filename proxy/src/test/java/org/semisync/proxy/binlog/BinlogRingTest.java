@@ -21,7 +21,7 @@ class BinlogRingTest {
     @Test
     void reportsTransactionEndsAndWakesReadersOncePerTransaction() {
         final java.util.concurrent.atomic.AtomicInteger wakeUps = new java.util.concurrent.atomic.AtomicInteger();
-        try (BinlogRing ring = new BinlogRing(8, Long.MAX_VALUE, events)) {
+        try (BinlogRing ring = new BinlogRing(8, 1 << 20, events)) {
             ring.addReader(wakeUps::incrementAndGet);
             assertThat(ring.newestTransactionEnd()).isEqualTo(-1);
             ring.publish(event(4, 30, "0-1-1", false));
@@ -51,7 +51,7 @@ class BinlogRingTest {
     @Test
     void aLargeTransactionWakesReadersEveryWakeBytes() {
         final java.util.concurrent.atomic.AtomicInteger wakeUps = new java.util.concurrent.atomic.AtomicInteger();
-        try (BinlogRing ring = new BinlogRing(1024, Long.MAX_VALUE, events)) {
+        try (BinlogRing ring = new BinlogRing(1024, 1 << 20, events)) {
             ring.addReader(wakeUps::incrementAndGet);
             final int size = 1000;
             final int rows = 3 * ((BinlogRing.WAKE_BYTES + size - 1) / size);
@@ -66,7 +66,7 @@ class BinlogRingTest {
 
     @Test
     void anEmptyRingHoldsNoPosition() {
-        try (BinlogRing ring = new BinlogRing(4, Long.MAX_VALUE, events)) {
+        try (BinlogRing ring = new BinlogRing(4, 1 << 20, events)) {
             assertThat(ring.find("bin.000001", 4)).isEqualTo(-1);
         }
     }
@@ -74,7 +74,7 @@ class BinlogRingTest {
     /** Readers never gate the producer: an unread ring wraps and old sequences read as overwritten. */
     @Test
     void aReaderThatFallsARingBehindSeesItsSlotOverwritten() {
-        try (BinlogRing ring = new BinlogRing(4, Long.MAX_VALUE, events)) {
+        try (BinlogRing ring = new BinlogRing(4, 1 << 20, events)) {
             for (int i = 0; i < 10; i++) {
                 ring.publish(event(4 + 20L * i, 20, null, true));
             }
@@ -90,32 +90,87 @@ class BinlogRingTest {
         assertThat(ends).hasSize(10);
     }
 
-    /** The budget is in bytes: old events leave once the newer ones fill it; the newest counts apart. */
+    /** The arena is a circular log in bytes: old events leave once the newer ones need their room. */
     @Test
-    void holdsAtMostItsBytesBesidesTheNewestEvent() {
+    void holdsAtMostItsBytes() {
         try (BinlogRing ring = new BinlogRing(64, 100, events)) {
             for (int i = 0; i < 10; i++) {
                 ring.publish(event(4 + 20L * i, 20, null, true));
             }
             assertThat(ring.published()).isEqualTo(9);
+            assertThat(ring.oldest()).as("five events of 20 bytes fill 100").isEqualTo(5);
+            assertThat(ring.read(4)).isNull();
+            assertThat(ring.read(5).startPosition()).isEqualTo(104);
+            assertThat(ring.find("bin.000001", 84)).as("dropped").isEqualTo(-1);
+            assertThat(ring.find("bin.000001", 104)).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void anEventNeverWrapsRoundTheArenasEnd() {
+        try (BinlogRing ring = new BinlogRing(64, 100, events)) {
+            for (int i = 0; i < 4; i++) {
+                ring.publish(event(4 + 24L * i, 24, null, true));
+            }
+            assertThat(ring.oldest()).as("96 of 100 bytes used").isZero();
+            ring.publish(event(100, 24, null, true));
             assertThat(ring.oldest())
-                    .as("five events of 20 bytes fill 100, then the newest")
-                    .isEqualTo(4);
-            assertThat(ring.read(3)).isNull();
-            assertThat(ring.read(4).startPosition()).isEqualTo(84);
-            assertThat(ring.find("bin.000001", 64)).as("dropped").isEqualTo(-1);
-            assertThat(ring.find("bin.000001", 84)).isEqualTo(4);
-            ring.publish(event(204, 500, null, true));
+                    .as("the last 4 bytes stay unused; the event goes to the start, over the first event only")
+                    .isEqualTo(1);
+            assertThat(ring.read(4).startPosition()).isEqualTo(100);
+            assertThat(ring.read(1).startPosition()).isEqualTo(28);
+        }
+    }
+
+    /**
+     * An event larger than a quarter of the arena keeps its own array, in a budget of the ring's bytes besides the
+     * newest: a row larger than the ring does not evict the events readers right behind it still need.
+     */
+    @Test
+    void largeEventsAreHeldApartWithinTheBudget() {
+        try (BinlogRing ring = new BinlogRing(64, 100, events)) {
+            for (int i = 0; i < 5; i++) {
+                ring.publish(event(4 + 20L * i, 20, null, true));
+            }
+            ring.publish(event(104, 500, null, true));
+            assertThat(ring.oldest()).as("nothing dropped for it").isZero();
+            assertThat(ring.read(5).bytes()).hasSize(500);
+            ring.publish(event(604, 60, null, true));
             assertThat(ring.oldest())
-                    .as("an event larger than the ring evicts only what is over the budget before it")
-                    .isEqualTo(5);
-            assertThat(ring.read(10).bytes()).hasSize(500);
-            ring.publish(event(704, 20, null, true));
-            assertThat(ring.oldest())
-                    .as("then it goes with everything before it")
-                    .isEqualTo(11);
-            assertThat(ring.find("bin.000001", 704)).isEqualTo(11);
-            assertThat(ring.find("bin.000001", 724)).as("past the newest").isEqualTo(-1);
+                    .as(
+                            "within the budget besides the newest (60 + 500 > 100): the older large one goes, and all before")
+                    .isEqualTo(6);
+            assertThat(ring.read(5)).isNull();
+            assertThat(ring.read(6).bytes()).hasSize(60);
+            ring.publish(event(664, 20, null, true));
+            assertThat(ring.oldest()).isEqualTo(6);
+            assertThat(ring.find("bin.000001", 664)).isEqualTo(7);
+            assertThat(ring.find("bin.000001", 684)).as("past the newest").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void eventsReadBackByteForByteAcrossLaps() {
+        final java.util.Random random = new java.util.Random(7);
+        try (BinlogRing ring = new BinlogRing(256, 4096, events)) {
+            final List<byte[]> published = new java.util.ArrayList<>();
+            long position = 4;
+            for (int i = 0; i < 2000; i++) {
+                final RawEvent e = event(position, 19 + random.nextInt(1200), "0-1-" + i, i % 3 == 0);
+                random.nextBytes(e.bytes());
+                EventHeader.writeU32(e.bytes(), 9, e.bytes().length);
+                published.add(e.bytes());
+                ring.publish(e);
+                position += e.bytes().length;
+                for (long s = ring.oldest(); s <= ring.published(); s++) {
+                    final RawEvent read = ring.read(s);
+                    assertThat(read).as("held: %d", s).isNotNull();
+                    assertThat(read.bytes()).isEqualTo(published.get((int) s));
+                    assertThat(read.gtid()).isEqualTo("0-1-" + s);
+                    assertThat(read.endsTransaction()).isEqualTo(s % 3 == 0);
+                }
+            }
+            assertThat(ring.oldest()).as("laps of the arena went by").isGreaterThan(1900);
         }
     }
 
@@ -127,7 +182,7 @@ class BinlogRingTest {
     @Test
     void aReaderRightBehindTheProducerNeverSeesAGap() throws Exception {
         final int events = 200_000;
-        try (BinlogRing ring = new BinlogRing(1 << 18, Long.MAX_VALUE, (gtid, file, end) -> {})) {
+        try (BinlogRing ring = new BinlogRing(1 << 18, 64 << 20, (gtid, file, end) -> {})) {
             final java.util.concurrent.atomic.AtomicLong gaps = new java.util.concurrent.atomic.AtomicLong();
             final Thread reader = new Thread(() -> {
                 long next = 0;
@@ -147,6 +202,53 @@ class BinlogRingTest {
             reader.join(30_000);
             assertThat(reader.isAlive()).isFalse();
             assertThat(gaps.get()).as("published sequences read as gone").isZero();
+        }
+    }
+
+    /**
+     * A reader on another thread that reads events while the producer laps a small arena over them gets each event
+     * whole or not at all (null: dropped), never bytes of another.
+     */
+    @Test
+    void aReaderOnAnotherThreadNeverSeesATornEvent() throws Exception {
+        final int count = 300_000;
+        try (BinlogRing ring = new BinlogRing(64, 2048, (gtid, file, end) -> {})) {
+            final java.util.concurrent.atomic.AtomicLong torn = new java.util.concurrent.atomic.AtomicLong();
+            final java.util.concurrent.atomic.AtomicLong whole = new java.util.concurrent.atomic.AtomicLong();
+            final Thread reader = new Thread(() -> {
+                while (ring.published() < count - 1) {
+                    final long newest = ring.published();
+                    for (long s = Math.max(0, newest - 40); s <= newest; s++) {
+                        final RawEvent e = ring.read(s);
+                        if (e == null) {
+                            continue;
+                        }
+                        whole.incrementAndGet();
+                        final byte expected = (byte) s;
+                        for (int i = EventHeader.SIZE; i < e.bytes().length; i++) {
+                            if (e.bytes()[i] != expected) {
+                                torn.incrementAndGet();
+                                break;
+                            }
+                        }
+                        if (e.startPosition() != 4 + 100L * s) {
+                            torn.incrementAndGet();
+                        }
+                    }
+                }
+            });
+            reader.start();
+            for (int i = 0; i < count; i++) {
+                final RawEvent e = event(4 + 100L * i, 60 + i % 40, null, true);
+                java.util.Arrays.fill(e.bytes(), EventHeader.SIZE, e.bytes().length, (byte) i);
+                ring.publish(e);
+            }
+            reader.join(60_000);
+            assertThat(reader.isAlive()).isFalse();
+            assertThat(whole.get()).as("events read whole").isPositive();
+            assertThat(torn.get())
+                    .as("events read with bytes or coordinates of another")
+                    .isZero();
         }
     }
 

@@ -107,10 +107,12 @@ class MainTest {
         assertThat(ringBytes(Map.of("SEMISYNC_PROXY_RING_BYTES", "8M"), yaml)).isEqualTo(8L << 20);
         assertThat(ringBytes(Map.of("SEMISYNC_PROXY_RING_BYTES", "8M"), yaml, "--ring-bytes", "1048576"))
                 .isEqualTo(1L << 20);
-        assertThat(ringBytes(Map.of(), null, "--master", "db1", "--ring-bytes", "2g"))
-                .isEqualTo(2L << 30);
+        assertThat(ringBytes(Map.of(), null, "--master", "db1", "--ring-bytes", "1g"))
+                .isEqualTo(1L << 30);
         assertOneLine(run("--master", "127.0.0.1:1", "--ring-bytes", "lots"), Main.EXIT_USAGE, "not a byte count");
         assertOneLine(run("--master", "127.0.0.1:1", "--ring-bytes", "1K"), Main.EXIT_USAGE, "ring-bytes");
+        // the ring is one array
+        assertOneLine(run("--master", "127.0.0.1:1", "--ring-bytes", "2G"), Main.EXIT_USAGE, "to 1073741824 (1G)");
     }
 
     private static long ringBytes(final Map<String, String> env, final Path yaml, final String... args) {
