@@ -1,6 +1,7 @@
 package org.semisync.proxy.binlog;
 
 import com.lmax.disruptor.RingBuffer;
+import io.netty.buffer.ByteBuf;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Objects;
@@ -263,6 +264,42 @@ public final class BinlogRing implements AutoCloseable {
             return null;
         }
         return new RawEvent(bytes, file, startPosition, gtid, endsTransaction);
+    }
+
+    /** {@link #copyTo}: the event was dropped (the reader fell behind the ring). */
+    public static final int DROPPED = -1;
+    /** {@link #copyTo}: the event does not fit in what is left of the buffer. */
+    public static final int NO_ROOM = -2;
+
+    /**
+     * Appends the bytes of the event at {@code sequence} to {@code dst} without a copy in between (the ring's arena to
+     * the replica's buffer). Returns the event's length, or {@link #DROPPED} or {@link #NO_ROOM} with {@code dst}
+     * unchanged.
+     */
+    public int copyTo(final long sequence, final ByteBuf dst) {
+        final Slot slot = ring.get(sequence);
+        if (sequence > published() || sequence < oldest || slot.sequence != sequence) {
+            return DROPPED;
+        }
+        final long logStart = slot.logStart;
+        final int length = slot.length;
+        final byte[] large = slot.large;
+        final int offset = logStart >= 0 ? (int) (logStart % arena.length) : 0;
+        final byte[] source = logStart >= 0 ? arena : large;
+        if (source == null || length < EventHeader.SIZE || offset + length > source.length) {
+            return DROPPED; // torn: being rewritten
+        }
+        if (length > dst.maxWritableBytes()) {
+            return NO_ROOM;
+        }
+        final int at = dst.writerIndex();
+        dst.writeBytes(source, offset, length);
+        VarHandle.loadLoadFence();
+        if (slot.sequence != sequence || sequence < oldest) {
+            dst.writerIndex(at);
+            return DROPPED;
+        }
+        return length;
     }
 
     /** Where the event at {@code sequence} starts in the master's binlog; null when it was dropped. */

@@ -8,6 +8,7 @@ import java.util.List;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.SemiSyncStatus;
+import org.semisync.proxy.binlog.BinlogRing;
 import org.semisync.proxy.binlog.EventHeader;
 import org.semisync.proxy.binlog.RawEvent;
 import org.semisync.proxy.binlog.SyntheticEvents;
@@ -142,32 +143,41 @@ public final class DumpStream {
 
     /**
      * {@link #fromRing} into a batch of packets the caller writes at once (one buffer, one pass through the pipeline,
-     * instead of one of each per event): appends the event's packet to {@code batch}, or nothing when the replica does
-     * not take the event. Returns false, with nothing appended, when the packet does not fit in the batch.
+     * instead of one of each per event), the event's bytes copied from the ring's arena straight into {@code batch}:
+     * appends the packet of the event at {@code sequence}, or nothing when the replica does not take the event.
+     *
+     * @return {@link BinlogRing#NO_ROOM} or {@link BinlogRing#DROPPED} (nothing appended), or the event's length
      */
-    public boolean appendFromRing(final RawEvent event, final boolean laterEndFollows, final ByteBuf batch) {
-        final byte[] bytes = event.bytes();
+    public int appendFromRing(
+            final BinlogRing ring, final long sequence, final boolean laterEndFollows, final ByteBuf batch) {
         transactionEnded = null;
-        if (omitted(event)) {
-            return true;
-        }
-        if (!framing.fits(bytes.length, batch)) {
-            return false;
-        }
         final int start = batch.writerIndex();
+        final int beforeEvent = framing.start(batch);
+        final int length = beforeEvent < 0 ? BinlogRing.NO_ROOM : ring.copyTo(sequence, batch);
+        if (length < 0) {
+            batch.writerIndex(start);
+            return length;
+        }
+        // followed as if sent (the stream's position moves past it), then taken out again
+        final boolean omitted = omitAnnotateRows
+                && batch.getUnsignedByte(beforeEvent + 1 + EventHeader.TYPE_OFFSET)
+                        == EventHeader.MARIADB_ANNOTATE_ROWS_EVENT;
         final int reader = batch.readerIndex();
         final boolean needAck;
+        batch.readerIndex(beforeEvent);
         try {
-            batch.readerIndex(framing.append(bytes, batch));
-            needAck = follow(batch, true, laterEndFollows);
+            needAck = follow(batch, true, laterEndFollows && !omitted);
         } catch (RuntimeException e) {
-            batch.writerIndex(start);
+            batch.readerIndex(reader).writerIndex(start);
             throw e;
-        } finally {
-            batch.readerIndex(reader);
+        }
+        batch.readerIndex(reader);
+        if (omitted) {
+            batch.writerIndex(start);
+            return length;
         }
         framing.seal(batch, start, needAck);
-        return true;
+        return length;
     }
 
     /**

@@ -53,27 +53,23 @@ final class ReplicaFraming {
         return split(framed, needAck, true);
     }
 
-    /** Whether an event of {@code length} bytes fits in what is left of {@code batch} as one packet. */
-    boolean fits(final int length, final ByteBuf batch) {
-        return Packets.HEADER_SIZE + (semiSync ? 3 : 1) + length <= batch.maxWritableBytes();
-    }
-
     /**
-     * Appends a ring event's packet to {@code batch} (which must have room, see {@link #fits}): header, then {@code
-     * [00][EF][flag]} or {@code [00]}, then the event. The header is {@link #seal}ed once the flag is known; returns
-     * the index of the byte just before the event, where the event reads as {@code [00][event]} for the follower.
+     * Starts a ring event's packet in {@code batch}, if there is room for its start: the header (see {@link #seal}),
+     * then {@code [00][EF][flag]} or {@code [00]}; the event's bytes go right after. Returns the index of the byte just
+     * before the event, where the event reads as {@code [00][event]} for the follower; -1 when there is no room.
      */
-    int append(final byte[] event, final ByteBuf batch) {
+    int start(final ByteBuf batch) {
+        if (batch.maxWritableBytes() < Packets.HEADER_SIZE + 3) {
+            return -1;
+        }
         batch.writeZero(Packets.HEADER_SIZE).writeByte(Packets.OK);
         if (semiSync) {
             batch.writeByte(ReplicaAcks.SEMI_SYNC_MAGIC).writeByte(0);
         }
-        final int beforeEvent = batch.writerIndex() - 1;
-        batch.writeBytes(event);
-        return beforeEvent;
+        return batch.writerIndex() - 1;
     }
 
-    /** Fills in the header (length, sequence id) and the flag of the packet {@link #append}ed at {@code start}. */
+    /** Fills in the header (length, sequence id) and the flag of the packet {@link #start}ed at {@code start}. */
     void seal(final ByteBuf batch, final int start, final boolean needAck) {
         batch.setMediumLE(start, batch.writerIndex() - start - Packets.HEADER_SIZE)
                 .setByte(start + 3, nextSequence++);

@@ -33,8 +33,9 @@ public final class RingFeed {
     /** At most one fell-behind incident per replica is logged per this time; the next line counts the others. */
     static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /**
-     * The ring's events for a replica go out in buffers of up to this many bytes, several packets each (larger events
-     * in buffers of their own): a transaction's dozen events cost one allocation and one write, not a dozen.
+     * The ring's events for a replica go out in buffers of up to this many bytes, several packets each, copied there
+     * from the ring's arena (larger events in buffers of their own): a transaction's dozen events cost one allocation
+     * and one write, not a dozen of each.
      */
     static final int BATCH_BYTES = 32 * 1024;
 
@@ -133,33 +134,44 @@ public final class RingFeed {
             if (cursor > ring.published()) {
                 break;
             }
-            final RawEvent event = ring.read(cursor);
-            if (event == null) {
+            // a later transaction end is already in the ring: its ACK will cover this one (see DumpStream#fromRing)
+            if (!fromRing(cursor, ring.newestTransactionEnd() > cursor)) {
                 fellBehind();
                 continue;
             }
-            // a later transaction end is already in the ring: its ACK will cover this one (see DumpStream#fromRing)
-            batched(event, ring.newestTransactionEnd() > cursor);
             cursor++;
             wrote = true;
         }
         return wrote;
     }
 
-    /** Appends the event to the batch, writing the batch first when full; or writes it alone (large, or gated). */
-    private void batched(final RawEvent event, final boolean laterEndFollows) {
-        if (batch != null && dump.appendFromRing(event, laterEndFollows, batch)) {
-            return;
+    /**
+     * Appends the ring's event at {@code sequence} to the batch, writing the batch first when full; or writes it alone
+     * (large, or gated). Returns false when the event was dropped from the ring.
+     */
+    private boolean fromRing(final long sequence, final boolean laterEndFollows) {
+        if (gate == null) {
+            if (batch != null) {
+                final int appended = dump.appendFromRing(ring, sequence, laterEndFollows, batch);
+                if (appended != BinlogRing.NO_ROOM) {
+                    return appended != BinlogRing.DROPPED;
+                }
+            }
+            writeBatch();
+            batch = replica.alloc().ioBuffer(BATCH_BYTES, BATCH_BYTES);
+            final int appended = dump.appendFromRing(ring, sequence, laterEndFollows, batch);
+            if (appended != BinlogRing.NO_ROOM) {
+                return appended != BinlogRing.DROPPED;
+            }
         }
+        // larger than a batch, or gated: alone
         writeBatch();
-        if (gate != null || event.bytes().length > BATCH_BYTES / 2) {
-            write(event, laterEndFollows);
-            return;
+        final RawEvent event = ring.read(sequence);
+        if (event == null) {
+            return false;
         }
-        batch = replica.alloc().ioBuffer(BATCH_BYTES, BATCH_BYTES);
-        if (!dump.appendFromRing(event, laterEndFollows, batch)) {
-            throw new IllegalStateException("an event of " + event.bytes().length + " bytes did not fit in a batch");
-        }
+        write(event, laterEndFollows);
+        return true;
     }
 
     private void writeBatch() {

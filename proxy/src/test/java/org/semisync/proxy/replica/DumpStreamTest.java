@@ -18,6 +18,7 @@ import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
 import org.semisync.ack.SemiSyncSettings;
 import org.semisync.ack.SemiSyncStatus;
+import org.semisync.proxy.binlog.BinlogRing;
 import org.semisync.proxy.binlog.RawEvent;
 import org.semisync.proxy.protocol.MalformedPacketException;
 import org.semisync.proxy.protocol.Packet;
@@ -142,6 +143,74 @@ class DumpStreamTest {
         final List<Packet> again = dump.fromRing(ringEvent(transaction.get(0)), false);
         assertThat(again.get(0).sequenceId()).isEqualTo(next);
         again.forEach(Packet::release);
+        dump.closed();
+    }
+
+    /**
+     * Batched straight from the ring's arena, the captured dump start and transaction (twice, so that the ACK restarts
+     * the sequence ids) come out as the same bytes on the wire as framed one event at a time: for a semi-sync replica
+     * and a plain one, with Annotate_rows sent or left out, in a batch that fills up on the way.
+     */
+    @Test
+    void batchedRingEventsAreTheSameBytesOnTheWireAsSingleOnes() {
+        final List<byte[]> events = new ArrayList<>();
+        for (String fixture : List.of("dump_start_stream", "insert_transaction_stream", "insert_transaction_stream")) {
+            payloads(fixture).forEach(p -> events.add(ringEvent(p).bytes()));
+        }
+        for (boolean semiSync : new boolean[] {true, false}) {
+            for (boolean omit : new boolean[] {false, true}) {
+                final DumpStream single =
+                        new DumpStream("2", semiSync, tracker, ByteBufAllocator.DEFAULT, FILE, 4, true, 0);
+                final DumpStream batched =
+                        new DumpStream("2", semiSync, tracker, ByteBufAllocator.DEFAULT, FILE, 4, true, 0);
+                if (omit) {
+                    single.omitAnnotateRows();
+                    batched.omitAnnotateRows();
+                }
+                final ByteBuf expected = Unpooled.buffer();
+                final ByteBuf wire = Unpooled.buffer();
+                try (BinlogRing ring = new BinlogRing(64, 1 << 16, (gtid, file, end) -> {})) {
+                    ByteBuf batch = Unpooled.buffer(600, 600);
+                    for (int i = 0; i < events.size(); i++) {
+                        ring.publish(new RawEvent(events.get(i), FILE, 4, null, false));
+                        for (Packet p : single.fromRing(ring.read(i), false)) {
+                            expected.writeMediumLE(p.payload().readableBytes()).writeByte(p.sequenceId());
+                            expected.writeBytes(p.payload());
+                            p.release();
+                        }
+                        int appended = batched.appendFromRing(ring, i, false, batch);
+                        if (appended == BinlogRing.NO_ROOM) {
+                            wire.writeBytes(batch);
+                            batch = Unpooled.buffer(600, 600);
+                            appended = batched.appendFromRing(ring, i, false, batch);
+                        }
+                        assertThat(appended).as("event %d", i).isEqualTo(events.get(i).length);
+                    }
+                    wire.writeBytes(batch);
+                }
+                assertThat(ByteBufUtil.getBytes(wire))
+                        .as("semi-sync %s, Annotate_rows left out %s", semiSync, omit)
+                        .isEqualTo(ByteBufUtil.getBytes(expected));
+                assertThat(batched.position()).isEqualTo(single.position());
+                single.closed();
+                batched.closed();
+            }
+        }
+    }
+
+    @Test
+    void aRingEventDroppedFromTheRingIsNotAppended() {
+        final DumpStream dump = stream();
+        try (BinlogRing ring = new BinlogRing(4, 1 << 16, (gtid, file, end) -> {})) {
+            final List<byte[]> start = payloads("dump_start_stream");
+            for (int i = 0; i < 6; i++) {
+                ring.publish(ringEvent(start.get(i % start.size())));
+            }
+            final ByteBuf batch = Unpooled.buffer(600, 600);
+            assertThat(dump.appendFromRing(ring, 0, false, batch)).isEqualTo(BinlogRing.DROPPED);
+            assertThat(batch.writerIndex()).isZero();
+            assertThat(dump.position()).as("not followed").isEqualTo(new BinlogPosition(FILE, 4));
+        }
         dump.closed();
     }
 
