@@ -153,12 +153,10 @@ final class RingStore {
     /**
      * The event at {@code sequence} (its bytes copied out of the arena), or {@code null} if it was dropped (the reader
      * fell behind the ring).
-     *
-     * @throws IllegalArgumentException if {@code sequence} is not published yet
      */
     RawEvent read(final long sequence) {
         final Slot slot = ring.get(sequence);
-        if (sequence < oldest || slot.sequence != sequence) {
+        if (!held(slot, sequence)) {
             return null;
         }
         // what follows may be rewritten under a reader on another thread: read it all, then check (sequence lock)
@@ -177,7 +175,7 @@ final class RingStore {
             bytes = Arrays.copyOfRange(arena, offset, offset + length);
         }
         VarHandle.loadLoadFence();
-        if (slot.sequence != sequence || sequence < oldest || bytes == null || file == null) {
+        if (!held(slot, sequence) || bytes == null || file == null) {
             return null;
         }
         return new RawEvent(bytes, file, startPosition, gtid, endsTransaction);
@@ -190,7 +188,7 @@ final class RingStore {
      */
     int copyTo(final long sequence, final ByteBuf dst) {
         final Slot slot = ring.get(sequence);
-        if (sequence < oldest || slot.sequence != sequence) {
+        if (!held(slot, sequence)) {
             return DROPPED;
         }
         final long logStart = slot.logStart;
@@ -207,7 +205,7 @@ final class RingStore {
         final int at = dst.writerIndex();
         dst.writeBytes(source, offset, length);
         VarHandle.loadLoadFence();
-        if (slot.sequence != sequence || sequence < oldest) {
+        if (!held(slot, sequence)) {
             dst.writerIndex(at);
             return DROPPED;
         }
@@ -217,15 +215,21 @@ final class RingStore {
     /** Where the event at {@code sequence} starts in the master's binlog; null when it was dropped. */
     BinlogPosition startOf(final long sequence) {
         final Slot slot = ring.get(sequence);
-        if (sequence < oldest || slot.sequence != sequence) {
+        if (!held(slot, sequence)) {
             return null;
         }
         final String file = slot.file;
         final long position = slot.startPosition;
         VarHandle.loadLoadFence();
-        return slot.sequence == sequence && sequence >= oldest && file != null
-                ? new BinlogPosition(file, position)
-                : null;
+        return held(slot, sequence) && file != null ? new BinlogPosition(file, position) : null;
+    }
+
+    /**
+     * Whether {@code slot} holds the event at {@code sequence} and the event is not dropped; checked before a read
+     * and again after it, behind a load fence (the sequence lock).
+     */
+    private boolean held(final Slot slot, final long sequence) {
+        return sequence >= oldest && slot.sequence == sequence;
     }
 
     /** Oldest sequence still held. */
