@@ -2,7 +2,6 @@ package org.semisync.ack;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,12 +15,7 @@ final class GtidWaiters {
     static final int RECENT_COMMITS = 1 << 17;
 
     private final Map<Gtid, List<Waiter>> unresolved = new HashMap<>();
-    private final LinkedHashMap<Gtid, BinlogPosition> recentCommits = new LinkedHashMap<>(1 << 10, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(final Map.Entry<Gtid, BinlogPosition> eldest) {
-            return size() > RECENT_COMMITS;
-        }
-    };
+    private final RecentCommits recentCommits = new RecentCommits(RECENT_COMMITS);
 
     /** Where the commit with {@code gtid} ended, if the tail reported it recently; else null. */
     BinlogPosition endOf(final Gtid gtid) {
