@@ -1,7 +1,7 @@
 package org.semisync.perf.relay;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,14 +23,13 @@ import org.openjdk.jmh.infra.Control;
 import org.semisync.ack.AckTracker;
 import org.semisync.proxy.binlog.BinlogRing;
 import org.semisync.proxy.binlog.RawEvent;
-import org.semisync.proxy.protocol.Packet;
 import org.semisync.proxy.replica.DumpStream;
 
 /**
  * Events through the relay: one thread publishes binlog events (row-event sized, every 4th ends a transaction) into
  * the {@link BinlogRing}, as the tail does; two replica readers each take every event by sequence and frame it for
- * semi-sync with {@link DumpStream#fromRing} (copy into a pooled buffer, semi-sync header, ACK flag on transaction
- * ends), as a ring-served replica does. The readers' rate is the relay's events/s per replica; the publisher waits
+ * semi-sync with {@link DumpStream#appendFromRing} (copied from the ring's array into a 32 KiB batch behind its packet
+ * and semi-sync headers, ACK flag on transaction ends), as a ring-served replica does. The readers' rate is the relay's events/s per replica; the publisher waits
  * when it is half a ring ahead of the slower reader, so no event is lost.
  */
 @State(Scope.Group)
@@ -66,17 +65,27 @@ public class RingThroughputBenchmark {
         tracker.close();
     }
 
-    /** Per reader thread: its cursor and its own DumpStream. */
+    /** The size of RingFeed's batches. */
+    static final int BATCH_BYTES = 32 * 1024;
+
+    /** Per reader thread: its cursor, its own DumpStream and its batch. */
     @State(Scope.Thread)
     public static class Reader {
         int index;
         long cursor;
         DumpStream dump;
+        ByteBuf batch;
 
         @Setup(Level.Trial)
         public void start(final RingThroughputBenchmark bench) {
             index = (int) bench.nextReader.getAndIncrement() % 2;
             dump = new DumpStream("r" + index, true, bench.tracker, PooledByteBufAllocator.DEFAULT, FILE, 4, false, 0);
+            batch = PooledByteBufAllocator.DEFAULT.ioBuffer(BATCH_BYTES, BATCH_BYTES);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            batch.release();
         }
     }
 
@@ -108,15 +117,21 @@ public class RingThroughputBenchmark {
             }
             Thread.onSpinWait();
         }
-        final List<Packet> packets = reader.dump.fromRing(
-                ring.read(reader.cursor), ring.newestTransactionEnd() > reader.cursor); // as RingFeed asks
-        int bytes = 0;
-        for (Packet p : packets) {
-            bytes += p.length();
-            p.release();
+        // as RingFeed does: appended to the batch, which goes out (here: is released) when full
+        final boolean laterEndFollows = ring.newestTransactionEnd() > reader.cursor;
+        int sent = 0;
+        int appended = reader.dump.appendFromRing(ring, reader.cursor, laterEndFollows, reader.batch);
+        if (appended == BinlogRing.NO_ROOM) {
+            sent = reader.batch.readableBytes();
+            reader.batch.release();
+            reader.batch = PooledByteBufAllocator.DEFAULT.ioBuffer(BATCH_BYTES, BATCH_BYTES);
+            appended = reader.dump.appendFromRing(ring, reader.cursor, laterEndFollows, reader.batch);
+        }
+        if (appended < 0) {
+            throw new IllegalStateException("event " + reader.cursor + " left the ring under its reader");
         }
         consumed[reader.index].set(reader.cursor++);
-        return bytes;
+        return sent;
     }
 
     private static byte[] event(final int type, final int size) {
