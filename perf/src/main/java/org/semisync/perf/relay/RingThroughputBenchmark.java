@@ -24,6 +24,7 @@ import org.semisync.ack.AckTracker;
 import org.semisync.proxy.binlog.BinlogRing;
 import org.semisync.proxy.binlog.RawEvent;
 import org.semisync.proxy.replica.DumpStream;
+import org.semisync.proxy.replica.RingFeed;
 
 /**
  * Events through the relay: one thread publishes binlog events (row-event sized, every 4th ends a transaction) into
@@ -65,9 +66,6 @@ public class RingThroughputBenchmark {
         tracker.close();
     }
 
-    /** The size of RingFeed's batches. */
-    static final int BATCH_BYTES = 32 * 1024;
-
     /** Per reader thread: its cursor, its own DumpStream and its batch. */
     @State(Scope.Thread)
     public static class Reader {
@@ -80,7 +78,7 @@ public class RingThroughputBenchmark {
         public void start(final RingThroughputBenchmark bench) {
             index = (int) bench.nextReader.getAndIncrement() % 2;
             dump = new DumpStream("r" + index, true, bench.tracker, PooledByteBufAllocator.DEFAULT, FILE, 4, false, 0);
-            batch = PooledByteBufAllocator.DEFAULT.ioBuffer(BATCH_BYTES, BATCH_BYTES);
+            batch = PooledByteBufAllocator.DEFAULT.ioBuffer(RingFeed.BATCH_BYTES, RingFeed.BATCH_BYTES);
         }
 
         @TearDown(Level.Trial)
@@ -124,7 +122,7 @@ public class RingThroughputBenchmark {
         if (appended == BinlogRing.NO_ROOM) {
             sent = reader.batch.readableBytes();
             reader.batch.release();
-            reader.batch = PooledByteBufAllocator.DEFAULT.ioBuffer(BATCH_BYTES, BATCH_BYTES);
+            reader.batch = PooledByteBufAllocator.DEFAULT.ioBuffer(RingFeed.BATCH_BYTES, RingFeed.BATCH_BYTES);
             appended = reader.dump.appendFromRing(ring, reader.cursor, laterEndFollows, reader.batch);
         }
         if (appended < 0) {

@@ -159,9 +159,7 @@ public final class DumpStream {
             return length;
         }
         // followed as if sent (the stream's position moves past it), then taken out again
-        final boolean omitted = omitAnnotateRows
-                && batch.getUnsignedByte(beforeEvent + 1 + EventHeader.TYPE_OFFSET)
-                        == EventHeader.MARIADB_ANNOTATE_ROWS_EVENT;
+        final boolean omitted = omits(batch.getUnsignedByte(beforeEvent + 1 + EventHeader.TYPE_OFFSET));
         final int reader = batch.readerIndex();
         final boolean needAck;
         batch.readerIndex(beforeEvent);
@@ -185,13 +183,18 @@ public final class DumpStream {
      * the stream's position moves past it as if sent (no sequence id used). It never ends a transaction.
      */
     private boolean omitted(final RawEvent event) {
-        if (!omitAnnotateRows || EventHeader.type(event.bytes()) != EventHeader.MARIADB_ANNOTATE_ROWS_EVENT) {
+        if (!omits(EventHeader.type(event.bytes()))) {
             return false;
         }
         final ByteBuf payload = framing.eventPacket(event.bytes());
         followOwned(payload, true, false);
         payload.release();
         return true;
+    }
+
+    /** Whether events of this type are left out of the stream (Annotate_rows, when the replica did not ask for them). */
+    private boolean omits(final int eventType) {
+        return omitAnnotateRows && eventType == EventHeader.MARIADB_ANNOTATE_ROWS_EVENT;
     }
 
     /** A heartbeat with the current coordinates (sent while idle when the dump is served from the ring). */

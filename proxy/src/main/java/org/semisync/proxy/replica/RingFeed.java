@@ -37,7 +37,7 @@ public final class RingFeed {
      * from the ring's arena (larger events in buffers of their own): a transaction's dozen events cost one allocation
      * and one write, not a dozen of each.
      */
-    static final int BATCH_BYTES = 32 * 1024;
+    public static final int BATCH_BYTES = 32 * 1024;
 
     private final RelayHub hub;
     private final BinlogRing ring;
@@ -151,15 +151,16 @@ public final class RingFeed {
      */
     private boolean fromRing(final long sequence, final boolean laterEndFollows) {
         if (gate == null) {
-            if (batch != null) {
-                final int appended = dump.appendFromRing(ring, sequence, laterEndFollows, batch);
-                if (appended != BinlogRing.NO_ROOM) {
-                    return appended != BinlogRing.DROPPED;
-                }
+            if (batch == null) {
+                batch = replica.alloc().ioBuffer(BATCH_BYTES, BATCH_BYTES);
             }
-            writeBatch();
-            batch = replica.alloc().ioBuffer(BATCH_BYTES, BATCH_BYTES);
-            final int appended = dump.appendFromRing(ring, sequence, laterEndFollows, batch);
+            int appended = dump.appendFromRing(ring, sequence, laterEndFollows, batch);
+            if (appended == BinlogRing.NO_ROOM && batch.isReadable()) {
+                // full: out it goes, and the event starts the next one
+                writeBatch();
+                batch = replica.alloc().ioBuffer(BATCH_BYTES, BATCH_BYTES);
+                appended = dump.appendFromRing(ring, sequence, laterEndFollows, batch);
+            }
             if (appended != BinlogRing.NO_ROOM) {
                 return appended != BinlogRing.DROPPED;
             }
