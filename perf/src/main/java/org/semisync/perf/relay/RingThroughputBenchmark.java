@@ -30,8 +30,9 @@ import org.semisync.proxy.replica.RingFeed;
  * Events through the relay: one thread publishes binlog events (row-event sized, every 4th ends a transaction) into
  * the {@link BinlogRing}, as the tail does; two replica readers each take every event by sequence and frame it for
  * semi-sync with {@link DumpStream#appendFromRing} (copied from the ring's array into a 32 KiB batch behind its packet
- * and semi-sync headers, ACK flag on transaction ends), as a ring-served replica does. The readers' rate is the relay's events/s per replica; the publisher waits
- * when it is half a ring ahead of the slower reader, so no event is lost.
+ * and semi-sync headers, ACK flag on transaction ends), as a ring-served replica does. The readers' rate is the
+ * relay's events/s per replica; the publisher waits when it is half a ring ahead of the slower reader, so no event is
+ * lost.
  */
 @State(Scope.Group)
 @BenchmarkMode(Mode.Throughput)

@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shared relay: one {@link UpstreamTail} from the master, on one of the proxy's event loops, feeding one {@link
- * BinlogRing}, which reports every transaction's end to the ack-tracker. A replica's dump starts as the master's own dump relayed through the proxy
- * (so the master authenticates it, resolves its GTID state and serves any catch-up), and joins the ring as soon as
- * its stream reaches a position the ring holds ({@link #joinAt}); from then on the master serves one dump however
- * many replicas there are. Thread-safe.
+ * BinlogRing}, which reports every transaction's end to the ack-tracker. A replica's dump starts as the master's own
+ * dump relayed through the proxy (so the master authenticates it, resolves its GTID state and serves any catch-up),
+ * and joins the ring as soon as its stream reaches a position the ring holds ({@link #joinAt}); from then on the
+ * master serves one dump however many replicas there are. Thread-safe.
  */
 public final class RelayHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayHub.class);

@@ -10,10 +10,10 @@ import org.semisync.proxy.commit.PositionProbes;
 
 /**
  * The proxy's own meters: position probes sent ({@code semisync.probes.sent}), client sessions open
- * ({@code semisync.client.sessions}), whether the binlog tail streams ({@code semisync.tail.streaming}) and how often it reconnected
- * ({@code semisync.tail.reconnects}), and replica
- * dumps served from the shared ring ({@code semisync.relay.ring_dumps}) or caught up through a master dump after falling
- * behind it ({@code semisync.relay.catch_up_dumps}). {@code probes} and {@code relay} may be null
+ * ({@code semisync.client.sessions}), whether the binlog tail streams ({@code semisync.tail.streaming}) and how often
+ * it reconnected ({@code semisync.tail.reconnects}), and replica dumps served from the shared ring
+ * ({@code semisync.relay.ring_dumps}) or caught up through a master dump after falling behind it
+ * ({@code semisync.relay.catch_up_dumps}). {@code probes} and {@code relay} may be null
  * (no --replication-user); their meters are then absent.
  */
 public record ProxyMetrics(PositionProbes probes, SessionCounters sessions, RelayHub relay) implements MeterBinder {

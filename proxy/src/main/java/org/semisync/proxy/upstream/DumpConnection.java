@@ -211,7 +211,7 @@ final class DumpConnection extends ChannelInboundHandlerAdapter {
     private void deliver(final byte[] event) {
         if (event.length < EventHeader.SIZE || EventHeader.eventSize(event) != event.length) {
             throw new BinlogCaptureException(
-                    "an event packet of " + event.length + " bytes holds an event whose header" + " says "
+                    "an event packet of " + event.length + " bytes holds an event whose header says "
                             + (event.length < EventHeader.SIZE ? "nothing (too short)" : EventHeader.eventSize(event)));
         }
         listener.event(event);
