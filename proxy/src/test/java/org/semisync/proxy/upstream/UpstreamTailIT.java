@@ -98,7 +98,7 @@ class UpstreamTailIT {
                 s.execute("ALTER TABLE " + db + ".t ADD COLUMN w INT");
                 transactions++;
             }
-            awaitCaughtUp(master, tail);
+            awaitCaughtUp(master, tail, events);
             assertThat(tail.failure()).isNull();
             assertThat(events.stream().filter(RawEvent::endsTransaction).count())
                     .isEqualTo(transactions);
@@ -118,13 +118,13 @@ class UpstreamTailIT {
         try (UpstreamTail tail = tail(master, EmbeddedMariaDb.REPL_PASSWORD, 9010, events::add)) {
             tail.startAt(start[0], Long.parseLong(start[1]), 10_000);
             master.execute("CREATE TABLE " + db + ".k (id INT PRIMARY KEY) ENGINE=InnoDB");
-            awaitCaughtUp(master, tail);
+            awaitCaughtUp(master, tail, events);
             final long first = tail.masterConnectionId();
             master.execute("KILL " + first);
             for (int i = 0; i < 10; i++) {
                 master.execute("INSERT INTO " + db + ".k VALUES (" + i + ")");
             }
-            awaitCaughtUp(master, tail);
+            awaitCaughtUp(master, tail, events);
             assertThat(tail.masterConnectionId()).as("a new dump connection").isNotEqualTo(first);
             assertThat(tail.reconnects()).isEqualTo(1);
             assertThat(tail.failure()).isNull();
@@ -150,7 +150,7 @@ class UpstreamTailIT {
         try (UpstreamTail tail = tail(master, EmbeddedMariaDb.REPL_PASSWORD, 9013, events::add, loop)) {
             tail.startAt(start[0], Long.parseLong(start[1]), 10_000);
             master.execute("CREATE TABLE " + db + ".p (id INT PRIMARY KEY) ENGINE=InnoDB");
-            awaitCaughtUp(master, tail);
+            awaitCaughtUp(master, tail, events);
             final long connection = tail.masterConnectionId();
             loop.submit(tail::pause).get();
             final int before = events.size();
@@ -163,7 +163,7 @@ class UpstreamTailIT {
             assertThat(tail.reconnects()).isZero();
 
             loop.submit(tail::resume).get();
-            awaitCaughtUp(master, tail);
+            awaitCaughtUp(master, tail, events);
             assertThat(tail.masterConnectionId()).as("the same dump connection").isEqualTo(connection);
             assertThat(events.stream().filter(RawEvent::endsTransaction).count())
                     .isEqualTo(6);
@@ -195,16 +195,31 @@ class UpstreamTailIT {
         tail.close();
     }
 
-    private static void awaitCaughtUp(final EmbeddedMariaDb master, final UpstreamTail tail)
+    /**
+     * Waits until the tail and its sink both reached the master's position: the tail moves its position before it
+     * hands the event to the sink, so its position alone may be ahead of the events seen.
+     */
+    private static void awaitCaughtUp(
+            final EmbeddedMariaDb master, final UpstreamTail tail, final List<RawEvent> events)
             throws InterruptedException {
         final long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
-            if (master.masterStatus().equals(tail.file() + ":" + tail.position())) {
+            final String status = master.masterStatus();
+            if (status.equals(tail.file() + ":" + tail.position()) && status.equals(lastEnd(events))) {
                 return;
             }
             Thread.sleep(20);
         }
         assertThat(tail.file() + ":" + tail.position()).as("tail caught up").isEqualTo(master.masterStatus());
+        assertThat(lastEnd(events)).as("sink caught up").isEqualTo(master.masterStatus());
+    }
+
+    private static String lastEnd(final List<RawEvent> events) {
+        if (events.isEmpty()) {
+            return "";
+        }
+        final RawEvent last = events.get(events.size() - 1);
+        return last.file() + ":" + last.endPosition();
     }
 
     /** Returns the events' types. */
