@@ -23,6 +23,8 @@ import java.util.List;
  * @param requestAck {@code _request_ack}: commits that started to wait while ON
  * @param newestCommitted the newest committed position the tracker knows of, or {@code null}
  * @param quorumPosition the position acknowledged by the quorum, or {@code null}
+ * @param lowestWaiting the lowest end position a held commit or read waits for, or {@code null} when none (or only
+ *     commits whose GTID the tail has not reported yet)
  * @param settings the variables in force
  * @param replicas connected replicas with their watermarks
  * @param readsWaiting responses held now in AFTER_SYNC (not commits)
@@ -45,6 +47,7 @@ public record SemiSyncStatus(
         long requestAck,
         BinlogPosition newestCommitted,
         BinlogPosition quorumPosition,
+        BinlogPosition lowestWaiting,
         SemiSyncSettings settings,
         List<ReplicaView> replicas,
         int readsWaiting,

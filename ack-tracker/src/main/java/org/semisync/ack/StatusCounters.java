@@ -54,6 +54,7 @@ final class StatusCounters {
             final boolean on,
             final BinlogPosition newestCommitted,
             final BinlogPosition quorum,
+            final BinlogPosition lowestWaiting,
             final SemiSyncSettings settings,
             final Replicas replicas) {
         return new SemiSyncStatus(
@@ -73,6 +74,7 @@ final class StatusCounters {
                 requestAck,
                 newestCommitted,
                 quorum,
+                lowestWaiting,
                 settings,
                 replicas.views(),
                 readsWaiting,

@@ -309,7 +309,8 @@ final class TrackerState {
     }
 
     SemiSyncStatus snapshot() {
-        return counters.snapshot(on && settings.enabled(), newestCommitted, quorum, settings, replicas);
+        return counters.snapshot(
+                on && settings.enabled(), newestCommitted, quorum, held.lowestWaiting(), settings, replicas);
     }
 
     SemiSyncSettings settings() {

@@ -82,6 +82,15 @@ final class WaitingCommits {
         return null;
     }
 
+    /** The lowest end position a waiter not yet released waits for, or null (released ones at the head are dropped). */
+    BinlogPosition lowestWaiting() {
+        Waiter w;
+        while ((w = byPosition.peek()) != null && w.released) {
+            byPosition.poll();
+        }
+        return w == null ? null : w.position;
+    }
+
     /** The deadline of the oldest waiter (perhaps one released already), or {@code Long.MAX_VALUE} when none waits. */
     long earliestDeadline() {
         final Waiter first = byDeadline.peek();

@@ -26,6 +26,7 @@ class ReplicaMetricsTest {
                 0,
                 newest,
                 null,
+                null,
                 SemiSyncSettings.DEFAULTS,
                 List.of(replicas),
                 0,

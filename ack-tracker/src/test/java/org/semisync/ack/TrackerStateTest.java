@@ -66,6 +66,23 @@ class TrackerStateTest {
         assertThat(state.snapshot().waitPosBacktraverse()).isEqualTo(1);
     }
 
+    /** What the relay asks ACKs from: the lowest position a commit that is still held waits for. */
+    @Test
+    void theSnapshotTellsTheLowestPositionStillWaitedFor() {
+        assertThat(state.snapshot().lowestWaiting()).isNull();
+        state.replicaConnected(now, "r1", pos("mysql-bin.000001:4"));
+        waitFor("c2", "mysql-bin.000001:200");
+        waitFor("c1", "mysql-bin.000001:100");
+        waitFor("c3", "mysql-bin.000002:50");
+        assertThat(state.snapshot().lowestWaiting()).isEqualTo(pos("mysql-bin.000001:100"));
+        state.ack(now, "r1", pos("mysql-bin.000001:150"));
+        assertThat(state.snapshot().lowestWaiting()).isEqualTo(pos("mysql-bin.000001:200"));
+        // the first times out and semi-sync goes OFF, which lets the other go: neither is waited for now
+        advance(SemiSyncSettings.DEFAULTS.timeoutMillis() + 1);
+        assertThat(released).containsExactly("c1=ACKNOWLEDGED", "c2=TIMED_OUT", "c3=ASYNC");
+        assertThat(state.snapshot().lowestWaiting()).isNull();
+    }
+
     @Test
     void positionsAreOrderedAcrossRotations() {
         state.replicaConnected(now, "r1", pos("mysql-bin.000009:4"));

@@ -299,9 +299,9 @@ public final class DumpStream {
 
     /**
      * Whether to ask for an ACK of a transaction's end, as the plugin's update_sync_header decides: not while semi-sync
-     * is disabled (no flag, so replicas send nothing), and not while ON for a transaction the quorum has already
-     * acknowledged (a replica catching up on old transactions then streams them without an ACK round trip each).
-     * Every request counts in net_waits.
+     * is disabled (no flag, so replicas send nothing), not while ON for a transaction the quorum has already
+     * acknowledged, and not for one that nothing waits for (see {@link #awaited}). A replica catching up on old
+     * transactions thus streams them without an ACK round trip each. Every request counts in net_waits.
      */
     private boolean ackWanted(final BinlogPosition end) {
         final SemiSyncStatus status = tracker.status();
@@ -312,8 +312,28 @@ public final class DumpStream {
         if (status.on() && acknowledged != null && acknowledged.covers(end)) {
             return false;
         }
+        if (!awaited(status, end)) {
+            return false;
+        }
         tracker.ackRequested();
         return true;
+    }
+
+    /**
+     * Whether a commit may wait for {@code end}: one waits at or before it (its ACK covers that one), or it is the
+     * newest transaction end the tail has reported. The plugin asks only from the lowest waiting position on, and while
+     * OFF only from the newest commit on; it registers each commit before the dump thread can send its end. Here a
+     * commit's OK may reach the proxy after its end went out, so the newest end is always asked for: a commit that
+     * starts waiting on an earlier end later is then covered by that ACK, or by the next end sent, which is at or past
+     * its position.
+     */
+    private static boolean awaited(final SemiSyncStatus status, final BinlogPosition end) {
+        final BinlogPosition lowest = status.lowestWaiting();
+        if (lowest != null && end.covers(lowest)) {
+            return true;
+        }
+        final BinlogPosition newest = status.newestCommitted();
+        return newest == null || end.covers(newest);
     }
 
     /**

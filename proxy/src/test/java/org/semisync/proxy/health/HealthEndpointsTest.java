@@ -71,6 +71,7 @@ class HealthEndpointsTest {
                 0,
                 newest == null ? null : BinlogPosition.parse(newest),
                 quorum == null ? null : BinlogPosition.parse(quorum),
+                null,
                 SemiSyncSettings.DEFAULTS,
                 List.of(),
                 0,

@@ -147,6 +147,44 @@ class DumpStreamTest {
     }
 
     /**
+     * A replica catching up on transactions that nothing waits for is not asked for an ACK of each, as the plugin's
+     * update_sync_header asks only from the lowest waiting commit on; the newest end is always asked for (see
+     * {@code relayedDumpIsFramedLikeTheSemiSyncPluginFramesIt}).
+     */
+    @Test
+    void anOldTransactionEndAsksForAnAckOnlyWhenACommitWaitsAtOrBeforeIt() {
+        final BinlogPosition end = new BinlogPosition(FILE, 1621);
+        tracker.transactionCommitted(null, new BinlogPosition(FILE, 9000));
+        assertThat(catchUpFlag()).as("nothing waits: a later end's ACK will do").isZero();
+
+        tracker.replicaConnected("1", new BinlogPosition(FILE, 4));
+        tracker.awaitPosition(new BinlogPosition(FILE, 5000), Runnable::run, (o, n) -> {});
+        assertThat(catchUpFlag()).as("the lowest waiting commit is later").isZero();
+
+        tracker.awaitPosition(end, Runnable::run, (o, n) -> {});
+        final long requestsBefore = tracker.status().netWaits();
+        assertThat(catchUpFlag()).as("a commit waits for this end").isEqualTo(1);
+        assertThat(tracker.status().netWaits()).isEqualTo(requestsBefore + 1);
+    }
+
+    /** The ACK flag of the captured transaction's XID, sent to a fresh replica's dump as from a catch-up dump. */
+    private int catchUpFlag() {
+        final DumpStream dump = stream();
+        final List<Packet> out = new ArrayList<>();
+        for (String fixture : List.of("dump_start_stream", "insert_transaction_stream")) {
+            for (byte[] p : payloads(fixture)) {
+                out.addAll(dump.fromRing(ringEvent(p), false));
+            }
+        }
+        final Packet xid = out.get(out.size() - 1);
+        assertThat((int) xid.payload().getUnsignedByte(3 + 4)).as("XID_EVENT").isEqualTo(16);
+        final int flag = xid.payload().getByte(2);
+        out.forEach(Packet::release);
+        dump.closed();
+        return flag;
+    }
+
+    /**
      * Batched straight from the ring's arena, the captured dump start and transaction (twice, so that the ACK restarts
      * the sequence ids) come out as the same bytes on the wire as framed one event at a time: for a semi-sync replica
      * and a plain one, with Annotate_rows sent or left out, in a batch that fills up on the way.
