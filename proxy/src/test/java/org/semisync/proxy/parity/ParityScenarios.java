@@ -15,6 +15,8 @@ final class ParityScenarios {
     private ParityScenarios() {}
 
     private static final String COMMIT = "INSERT INTO app.t (v) VALUES (1)";
+    /** Commits made while OFF that the replicas then catch up on (the plugin asks them for no ACK of each). */
+    private static final int CATCH_UP_COMMITS = 10;
 
     /**
      * Status rows whose values are comparable as they are: the state, not the history. The other
@@ -221,14 +223,18 @@ final class ParityScenarios {
         stopBoth(r);
         final Map<String, String> before = r.counters();
         r.timed("commit with no replica", COMMIT);
-        r.timed("commit while OFF", COMMIT);
+        for (int i = 1; i <= CATCH_UP_COMMITS; i++) {
+            r.timed("commit " + i + " while OFF", COMMIT);
+        }
         r.status("status after the timeout");
+        final Map<String, String> beforeCatchUp = r.counters();
         r.timedOnReplica("START SLAVE IO_THREAD on replica 1", 1, "START SLAVE IO_THREAD");
         r.timedOnReplica("START SLAVE IO_THREAD on replica 2", 2, "START SLAVE IO_THREAD");
         r.await("clients after START SLAVE", "clients", "2", 10_000);
         r.caughtUp("replica 1", 1);
         r.caughtUp("replica 2", 2);
         r.await("status once caught up (settled up to 2 s)", "status", "ON", 2000);
+        r.ackRequestsSince("ACKs asked for while both caught up on the commits made while OFF", beforeCatchUp, 2);
         r.deltas("deltas before the next commit", before);
         r.timed("commit after START SLAVE", COMMIT);
         r.await("status after that commit (settled up to 2 s)", "status", "ON", 2000);

@@ -367,6 +367,16 @@ final class ScenarioRun implements AutoCloseable {
         observations.put(name, b.substring(0, b.length() - 2));
     }
 
+    /**
+     * The ACKs asked for since {@code before} ({@code net_waits}), told apart only as at most two per replica or more:
+     * a replica catching up on transactions that nothing waits for is asked for the newest one (OFF) or for none (ON),
+     * not for each.
+     */
+    void ackRequestsSince(final String name, final Map<String, String> before, final int replicas) throws SQLException {
+        final long requests = delta(before, counters(), "net_waits");
+        observations.put(name, requests <= 2L * replicas ? "at most two per replica" : "more than two per replica");
+    }
+
     private static long delta(final Map<String, String> before, final Map<String, String> after, final String k) {
         return parse(after.get(k)) - parse(before.get(k));
     }
