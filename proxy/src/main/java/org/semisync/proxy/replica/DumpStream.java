@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.semisync.ack.AckTracker;
 import org.semisync.ack.BinlogPosition;
-import org.semisync.ack.SemiSyncStatus;
 import org.semisync.proxy.binlog.BinlogRing;
 import org.semisync.proxy.binlog.EventHeader;
 import org.semisync.proxy.binlog.RawEvent;
@@ -38,6 +37,7 @@ public final class DumpStream {
     private final EventFollower follower;
     private final ReplicaAcks acks;
     private final ReplicaFraming framing;
+    private final AckRequests ackRequests;
     /** Where the transaction closed by the event just framed ends; null when that event closed none. */
     private BinlogPosition transactionEnded;
 
@@ -59,6 +59,7 @@ public final class DumpStream {
         this.follower = new EventFollower(file, position);
         this.acks = new ReplicaAcks(replicaId, tracker);
         this.framing = new ReplicaFraming(semiSync, alloc);
+        this.ackRequests = new AckRequests(tracker);
     }
 
     /**
@@ -291,49 +292,10 @@ public final class DumpStream {
                     return false;
                 }
                 acks.transactionEnded(transactionEnded);
-                return !laterEndFollows && ackWanted(transactionEnded);
+                return !laterEndFollows && ackRequests.wanted(transactionEnded);
             }
             default -> throw new IllegalStateException(step.toString());
         }
-    }
-
-    /**
-     * Whether to ask for an ACK of a transaction's end, as the plugin's update_sync_header decides: not while semi-sync
-     * is disabled (no flag, so replicas send nothing), not while ON for a transaction the quorum has already
-     * acknowledged, and not for one that nothing waits for (see {@link #awaited}). A replica catching up on old
-     * transactions thus streams them without an ACK round trip each. Every request counts in net_waits.
-     */
-    private boolean ackWanted(final BinlogPosition end) {
-        final SemiSyncStatus status = tracker.status();
-        if (!status.settings().enabled()) {
-            return false;
-        }
-        final BinlogPosition acknowledged = status.quorumPosition();
-        if (status.on() && acknowledged != null && acknowledged.covers(end)) {
-            return false;
-        }
-        if (!awaited(status, end)) {
-            return false;
-        }
-        tracker.ackRequested();
-        return true;
-    }
-
-    /**
-     * Whether a commit may wait for {@code end}: one waits at or before it (its ACK covers that one), or it is the
-     * newest transaction end the tail has reported. The plugin asks only from the lowest waiting position on, and while
-     * OFF only from the newest commit on; it registers each commit before the dump thread can send its end. Here a
-     * commit's OK may reach the proxy after its end went out, so the newest end is always asked for: a commit that
-     * starts waiting on an earlier end later is then covered by that ACK, or by the next end sent, which is at or past
-     * its position.
-     */
-    private static boolean awaited(final SemiSyncStatus status, final BinlogPosition end) {
-        final BinlogPosition lowest = status.lowestWaiting();
-        if (lowest != null && end.covers(lowest)) {
-            return true;
-        }
-        final BinlogPosition newest = status.newestCommitted();
-        return newest == null || end.covers(newest);
     }
 
     /**
