@@ -2,7 +2,7 @@
 # Proxy semi-sync vs the master's native semi-sync and vs "the floor" (native semi-sync with haproxy in both paths),
 # Debian MariaDB 10.11, N replicas.
 #   perf/sysbench/semisync.sh [--seconds 15] [--threads "1 8 32 64"] [--tests "oltp_insert oltp_write_only"]
-#       [--passes 1] [--warmup 30] [--replicas 2] [--configs "native_after_commit proxy floor"] [--out DIR]
+#       [--passes 1] [--warmup 180] [--replicas 2] [--configs "native_after_commit proxy floor"] [--out DIR]
 #       [--warmup-test "TESTS" (default: the tests of the run)] [--title TEXT] [--jfr DIR]
 # Configurations (interleaved: each cell runs them back to back, in the order given; the first is the baseline):
 #   native_after_commit, native_after_sync   the master's own plugin, clients and replicas connect to the master
@@ -25,7 +25,7 @@ OUT="$RESULTS_ROOT/semisync"
 WARMUP_TEST=""   # default: every test of the run
 TITLE="Semi-sync: proxy vs native vs the floor (haproxy)"
 export SB_HISTOGRAM=on   # p95 comes from sysbench's latency histogram (it prints one percentile, p99 here)
-WARMUP_SECONDS=30
+WARMUP_SECONDS=180
 JFR_DIR=""
 CLK_TCK=$(getconf CLK_TCK)
 usage() {
@@ -147,8 +147,10 @@ configure() {   # configure CONFIG -> sets TARGET_PORT
   esac
 }
 
-# Warm-up, not recorded: the proxy's JIT compiles its hot paths for a minute after start (C2 still took ~10 % of
-# the proxy's CPU 40 s in), and the master's buffer pool fills; without it the first cells measure a cold proxy.
+# Warm-up, not recorded: the proxy's JIT compiles its hot paths for minutes after start under this load, and the
+# master's buffer pool fills; without it the first cells measure a cold proxy. With 30 s (the default until
+# 2026-12-02) the proxy's CPU per transaction in a recheck fell 1216 -> 928 -> 673 us over three passes of one cell;
+# with 180 s the first cell still showed 429 then 223 us.
 # The proxy's configurations get --warmup seconds, the others a third of it, split over the tests at 1 and 8 threads:
 # a warm-up at 8 threads only left the first 1-thread cell with C2 compiling (424 against 197 µs of proxy CPU per
 # transaction in the second pass of the same run).
