@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -138,7 +139,7 @@ class AfterSyncIT {
             }
             cluster.master().execute("INSERT INTO app.v VALUES (400)");
             for (EmbeddedMariaDb r : cluster.replicas()) {
-                Replicas.awaitCaughtUp(r, cluster.master(), java.time.Duration.ofSeconds(30));
+                Replicas.awaitCaughtUp(r, cluster.master(), Duration.ofSeconds(30));
                 Replicas.pointAt(r, "127.0.0.1", cluster.proxy().port(), Replicas.Mode.GTID, null);
             }
             SemiSyncTopology.awaitStatus(cluster.proxy(), s -> s.clients() == 2);
@@ -157,17 +158,14 @@ class AfterSyncIT {
      */
     private static void awaitOn() throws Exception {
         SemiSyncTopology.awaitStatus(cluster.proxy(), s -> s.clients() == 2);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!cluster.proxy().tracker().status().on() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        if (!cluster.proxy().tracker().status().on()) {
+        if (!SemiSyncTopology.statusWithin(cluster.proxy(), s -> s.on(), Duration.ofSeconds(2))
+                .on()) {
             commitsToSwitchOn++;
             try (Connection c = cluster.mariadb("")) {
                 c.createStatement().execute("DO 1");
             }
             for (EmbeddedMariaDb r : cluster.replicas()) {
-                Replicas.awaitCaughtUp(r, cluster.master(), java.time.Duration.ofSeconds(30));
+                Replicas.awaitCaughtUp(r, cluster.master(), Duration.ofSeconds(30));
             }
             try (Connection c = cluster.mariadb("")) {
                 c.createStatement()

@@ -30,12 +30,22 @@ public final class SemiSyncTopology {
     /** Waits up to 30 s until the proxy's tracker status satisfies {@code condition}; fails with the status. */
     public static SemiSyncStatus awaitStatus(final ProxyUnderTest proxy, final Predicate<SemiSyncStatus> condition)
             throws InterruptedException {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        final SemiSyncStatus status = statusWithin(proxy, condition, Duration.ofSeconds(30));
+        assertThat(condition.test(status)).as("status %s", status).isTrue();
+        return status;
+    }
+
+    /**
+     * Waits up to {@code limit} until the proxy's tracker status satisfies {@code condition}; returns the status then,
+     * which the caller checks (it may not satisfy the condition).
+     */
+    public static SemiSyncStatus statusWithin(
+            final ProxyUnderTest proxy, final Predicate<SemiSyncStatus> condition, final Duration limit)
+            throws InterruptedException {
+        final long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.test(proxy.tracker().status()) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        final SemiSyncStatus status = proxy.tracker().status();
-        assertThat(condition.test(status)).as("status %s", status).isTrue();
-        return status;
+        return proxy.tracker().status();
     }
 }
