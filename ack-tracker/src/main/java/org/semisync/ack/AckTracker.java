@@ -1,10 +1,11 @@
 package org.semisync.ack;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class AckTracker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AckTracker.class);
+    /**
+     * Publishes {@link #status} with a release store, not a volatile one (a full fence per batch): readers only need
+     * to see a complete snapshot, and a release callback is handed over through its executor's queue, which orders
+     * the snapshot before it anyway.
+     */
+    private static final VarHandle STATUS;
+
+    static {
+        try {
+            STATUS = MethodHandles.lookup().findVarHandle(AckTracker.class, "status", SemiSyncStatus.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final SerialDrain drain = new SerialDrain(new Writer());
     private final TrackerState state;
@@ -36,8 +51,6 @@ public final class AckTracker implements AutoCloseable {
     private final long tickNanos;
     private final TimeoutTimer timer;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** Producers between their closed check and their offer; close() waits for them (none is dropped). */
-    private final LongAdder inFlight = new LongAdder();
 
     private volatile SemiSyncStatus status;
     private volatile boolean closed;
@@ -47,6 +60,8 @@ public final class AckTracker implements AutoCloseable {
     // owned by the draining thread
     private long lastTick;
     private boolean halted;
+    /** The clock as read by the last input of this batch, or Long.MIN_VALUE when the batch applied none. */
+    private long batchNow = Long.MIN_VALUE;
 
     private AckTracker(final Builder b) {
         this.clock = b.clock;
@@ -72,7 +87,7 @@ public final class AckTracker implements AutoCloseable {
 
     /** Holds a commit that ends at {@code end} (position-probe mode); {@code listener} runs on {@code executor}. */
     public void awaitPosition(final BinlogPosition end, final Executor executor, final CommitListener listener) {
-        publish(new TrackerEvent(TrackerEvent.Type.AWAIT_POSITION, end, null, null, executor, listener, null));
+        publish(Waiter.forPosition(end, executor, listener));
     }
 
     /**
@@ -80,12 +95,12 @@ public final class AckTracker implements AutoCloseable {
      * the response arrived; timeout, OFF and enforced work as for commits, but it is not counted as a transaction.
      */
     public void awaitRead(final BinlogPosition position, final Executor executor, final CommitListener listener) {
-        publish(new TrackerEvent(TrackerEvent.Type.AWAIT_READ, position, null, null, executor, listener, null));
+        publish(Waiter.forRead(position, executor, listener));
     }
 
     /** Holds the commit with {@code gtid} (session-tracking mode); resolved by {@link #transactionCommitted}. */
     public void awaitGtid(final Gtid gtid, final Executor executor, final CommitListener listener) {
-        publish(new TrackerEvent(TrackerEvent.Type.AWAIT_GTID, null, gtid, null, executor, listener, null));
+        publish(Waiter.forGtid(gtid, executor, listener));
     }
 
     /** The binlog tail saw a transaction ({@code gtid} may be null) end at {@code end}. */
@@ -172,11 +187,8 @@ public final class AckTracker implements AutoCloseable {
             return;
         }
         closed = true;
-        // A producer that saw closed == false may still be offering: let it, so that SHUTDOWN is the last input and
-        // nothing is left behind.
-        while (inFlight.sum() != 0) {
-            Thread.yield();
-        }
+        // A producer that saw closed == false may still offer after SHUTDOWN: its input is applied after it, and a
+        // commit is then released at once (SHUTDOWN), so nothing is left behind.
         drain.offer(new TrackerEvent(TrackerEvent.Type.SHUTDOWN, null, null, null, null, null, null));
         drain.drain();
         timer.stop();
@@ -194,18 +206,13 @@ public final class AckTracker implements AutoCloseable {
     }
 
     private void publish(final TrackerEvent input) {
-        inFlight.increment();
-        try {
-            if (closed) {
-                if (input.listener != null) {
-                    input.executor.execute(() -> input.listener.released(ReleaseOutcome.SHUTDOWN, 0));
-                }
-                return;
+        if (closed) {
+            if (input.listener != null) {
+                input.executor.execute(() -> input.listener.released(ReleaseOutcome.SHUTDOWN, 0));
             }
-            drain.offer(input);
-        } finally {
-            inFlight.decrement();
+            return;
         }
+        drain.offer(input);
         drain.drain();
         drain.awaitBacklog();
     }
@@ -225,11 +232,10 @@ public final class AckTracker implements AutoCloseable {
         @Override
         public void apply(final TrackerEvent e) {
             final long now = clock.getAsLong();
+            batchNow = now;
             try {
                 switch (e.type) {
-                    case AWAIT_POSITION -> state.awaitPosition(now, e.position, e.executor, e.listener);
-                    case AWAIT_GTID -> state.awaitGtid(now, e.gtid, e.executor, e.listener);
-                    case AWAIT_READ -> state.awaitRead(now, e.position, e.executor, e.listener);
+                    case AWAIT_POSITION, AWAIT_GTID, AWAIT_READ -> state.await(now, (Waiter) e);
                     case COMMITTED -> state.transactionCommitted(now, e.gtid, e.position);
                     case ACK -> state.ack(now, e.replicaId, e.position);
                     case COVER -> state.ack(now, e.replicaId, e.position, false);
@@ -264,16 +270,19 @@ public final class AckTracker implements AutoCloseable {
         @Override
         public void endOfBatch() {
             if (halted) {
+                // inputs that raced close() are applied after SHUTDOWN: their commits are released, the status stays
+                state.dispatchDeferred();
                 return;
             }
             try {
-                final long now = clock.getAsLong();
+                final long now = batchNow != Long.MIN_VALUE ? batchNow : clock.getAsLong();
+                batchNow = Long.MIN_VALUE;
                 if (tickRequested || now - lastTick >= tickNanos) {
                     tickRequested = false;
                     lastTick = now;
                     state.tick(now);
                 }
-                status = state.snapshot();
+                STATUS.setRelease(AckTracker.this, state.snapshot());
                 timer.deadline(state.nextDeadline());
             } catch (RuntimeException ex) {
                 LOG.error("ack-tracker - failed to check timeouts: {}", ex.toString(), ex);

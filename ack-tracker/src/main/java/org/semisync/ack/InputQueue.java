@@ -1,5 +1,7 @@
 package org.semisync.ack;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -11,6 +13,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * poll sees the queue end early. The tracker copes because every producer offers before it asks to drain.
  */
 final class InputQueue {
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            NEXT = MethodHandles.lookup().findVarHandle(TrackerEvent.class, "next", TrackerEvent.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** The last input offered; producers swap themselves in. */
     private final AtomicReference<TrackerEvent> tail;
     /** The input polled last (or the initial stub): its {@code next} is the oldest one not polled. Consumer only. */
@@ -25,16 +37,18 @@ final class InputQueue {
     /** Any thread. */
     void offer(final TrackerEvent input) {
         final TrackerEvent previous = tail.getAndSet(input);
-        previous.next = input;
+        NEXT.setRelease(previous, input);
     }
 
     /** The oldest linked input, or null; one thread at a time. */
     TrackerEvent poll() {
-        final TrackerEvent next = head.next;
+        final TrackerEvent next = (TrackerEvent) NEXT.getAcquire(head);
         if (next == null) {
             return null;
         }
-        // the polled input becomes the new stub; the old one is unreachable now
+        // the polled input becomes the new stub; unlink the old one, which may be a waiter held for seconds and must
+        // not keep every later input reachable (no producer writes to it any more: it is not the tail)
+        head.next = null;
         head = next;
         return next;
     }

@@ -2,8 +2,11 @@ package org.semisync.ack;
 
 import java.util.concurrent.Executor;
 
-/** One input to the tracker, queued in {@link InputQueue} until a draining thread applies it. */
-final class TrackerEvent {
+/**
+ * One input to the tracker, queued in {@link InputQueue} until a draining thread applies it. A registration
+ * ({@code AWAIT_*}) is a {@link Waiter}: the input becomes the held commit, one object per commit.
+ */
+sealed class TrackerEvent permits Waiter {
     enum Type {
         AWAIT_POSITION,
         AWAIT_GTID,
@@ -19,14 +22,19 @@ final class TrackerEvent {
     }
 
     final Type type;
-    final BinlogPosition position;
+    /** For a waiter that knows only its GTID: set by the writer once the tail reports where it ended. */
+    BinlogPosition position;
+
     final Gtid gtid;
     final String replicaId;
     final Executor executor;
     final CommitListener listener;
     final SemiSyncSettings settings;
-    /** The input queued after this one; written once by its producer, read by the draining thread. */
-    volatile TrackerEvent next;
+    /**
+     * The input queued after this one; written once by its producer, read by the draining thread (release / acquire
+     * through {@link InputQueue}: a full fence per input is not needed).
+     */
+    TrackerEvent next;
 
     TrackerEvent(
             final Type type,

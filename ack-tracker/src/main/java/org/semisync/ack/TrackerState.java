@@ -41,59 +41,40 @@ final class TrackerState {
 
     // ------------------------------------------------------------------ inputs
 
-    void awaitPosition(final long now, final BinlogPosition end, final Executor executor, final CommitListener l) {
-        final Waiter w = admit(now, executor, l, null, end, false);
-        if (w != null) {
-            enqueue(w, now);
-        }
-    }
-
     /**
-     * Holds a response (AFTER_SYNC) until the quorum covers {@code position}: like a commit (timeout, OFF,
-     * enforced), but counted apart from the plugin's transaction counters.
+     * Holds a commit ({@link Waiter#forPosition}, {@link Waiter#forGtid}) or a response in AFTER_SYNC
+     * ({@link Waiter#forRead}: like a commit for timeout, OFF and enforced, but counted apart from the plugin's
+     * transaction counters) until the quorum covers its end position.
      */
-    void awaitRead(final long now, final BinlogPosition position, final Executor executor, final CommitListener l) {
-        final Waiter w = admit(now, executor, l, null, position, true);
-        if (w != null) {
-            enqueue(w, now);
+    void await(final long now, final Waiter w) {
+        if (w.type == TrackerEvent.Type.AWAIT_GTID) {
+            // the tail may have reported it before the commit's OK arrived
+            w.position = held.endOf(w.gtid);
         }
-    }
-
-    void awaitGtid(final long now, final Gtid gtid, final Executor executor, final CommitListener l) {
-        final BinlogPosition known = held.endOf(gtid);
-        final Waiter w = admit(now, executor, l, gtid, known, false);
-        if (w == null) {
+        if (!admit(now, w)) {
             return;
         }
-        if (known != null) {
+        if (w.position != null) {
             enqueue(w, now);
         } else {
-            held.byGtid(gtid, w);
+            held.byGtid(w.gtid, w);
         }
     }
 
-    /** Common admission: returns null when the commit is released at once. */
-    private Waiter admit(
-            final long now,
-            final Executor executor,
-            final CommitListener listener,
-            final Gtid gtid,
-            final BinlogPosition position,
-            final boolean read) {
+    /** Common admission: returns false when the commit is released at once. */
+    private boolean admit(final long now, final Waiter w) {
         counters.clock(now);
         final long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.timeoutMillis());
-        final long deadline = now + timeoutNanos < now ? Long.MAX_VALUE : now + timeoutNanos;
-        final Waiter w = new Waiter(executor, listener, now, deadline, gtid, position);
-        w.read = read;
+        w.start(now, now + timeoutNanos < now ? Long.MAX_VALUE : now + timeoutNanos);
         if (shutDown) {
             releases.release(w, ReleaseOutcome.SHUTDOWN, now);
-            return null;
+            return false;
         }
         if (!settings.enabled()) {
             releases.release(w, ReleaseOutcome.DISABLED, now);
-            return null;
+            return false;
         }
-        if (on && !read) {
+        if (on && !w.read) {
             // the plugin counts every transaction written while ON (write_tranx_in_binlog), waited for or not
             counters.requestAck++;
         }
@@ -101,17 +82,17 @@ final class TrackerState {
             // wait_no_slave=OFF with no (too few) semi-sync replica: the plugin's commit_trx returns at once,
             // counted in no_tx, and the status stays as it is
             releases.release(w, ReleaseOutcome.ASYNC, now);
-            return null;
+            return false;
         }
         if (!on && !settings.enforced()) {
             releases.release(w, ReleaseOutcome.ASYNC, now);
-            return null;
+            return false;
         }
-        if (position != null && quorum != null && quorum.covers(position)) {
+        if (w.position != null && quorum != null && quorum.covers(w.position)) {
             releases.release(w, ReleaseOutcome.ACKNOWLEDGED, now);
-            return null;
+            return false;
         }
-        if (read) {
+        if (w.read) {
             counters.readsWaiting++;
             counters.readWaits++;
         } else {
@@ -119,7 +100,7 @@ final class TrackerState {
         }
         w.counted = true;
         held.admit(w);
-        return w;
+        return true;
     }
 
     private void enqueue(final Waiter w, final long now) {

@@ -3,39 +3,53 @@ package org.semisync.ack;
 import java.util.concurrent.Executor;
 
 /**
- * One held commit inside the tracker. Owned by the tracker (one draining thread at a time); released exactly once. It
- * is also its own release callback ({@link #run()} on the waiter's executor), so a release allocates nothing.
+ * One held commit (or response held in AFTER_SYNC): the input that registers it, and then the waiter inside the
+ * tracker (one draining thread at a time), released exactly once. It is also its own release callback ({@link #run()}
+ * on the waiter's executor), so a commit costs one allocation from registration to release.
  */
-final class Waiter implements Runnable {
-    final Executor executor;
-    final CommitListener listener;
-    final long registeredNanos;
-    final long deadlineNanos;
-    final Gtid gtid;
-    BinlogPosition position;
+final class Waiter extends TrackerEvent implements Runnable {
+    /** A response held in AFTER_SYNC (not a commit): never counted in the plugin's transaction counters. */
+    final boolean read;
+
+    long registeredNanos;
+    long deadlineNanos;
     boolean released;
     /** Admitted as waiting: counted in wait_sessions (reads: reads waiting) and, once acknowledged, in tx_waits. */
     boolean counted;
-    /** A response held in AFTER_SYNC (not a commit): never counted in the plugin's transaction counters. */
-    boolean read;
     /** Set with {@link #released}, before the callback is handed to the executor (which publishes them). */
     private ReleaseOutcome outcome;
 
     private long waitedNanos;
 
-    Waiter(
-            final Executor executor,
-            final CommitListener listener,
-            final long registeredNanos,
-            final long deadlineNanos,
+    private Waiter(
+            final Type type,
+            final BinlogPosition position,
             final Gtid gtid,
-            final BinlogPosition position) {
-        this.executor = executor;
-        this.listener = listener;
-        this.registeredNanos = registeredNanos;
-        this.deadlineNanos = deadlineNanos;
-        this.gtid = gtid;
-        this.position = position;
+            final Executor executor,
+            final CommitListener listener) {
+        super(type, position, gtid, null, executor, listener, null);
+        this.read = type == Type.AWAIT_READ;
+    }
+
+    /** A commit that ends at {@code end}. */
+    static Waiter forPosition(final BinlogPosition end, final Executor executor, final CommitListener listener) {
+        return new Waiter(Type.AWAIT_POSITION, end, null, executor, listener);
+    }
+
+    /** A commit known by its GTID until the tail reports where it ended. */
+    static Waiter forGtid(final Gtid gtid, final Executor executor, final CommitListener listener) {
+        return new Waiter(Type.AWAIT_GTID, null, gtid, executor, listener);
+    }
+
+    /** A response held until the quorum covers {@code position} (AFTER_SYNC). */
+    static Waiter forRead(final BinlogPosition position, final Executor executor, final CommitListener listener) {
+        return new Waiter(Type.AWAIT_READ, position, null, executor, listener);
+    }
+
+    /** Starts the wait at {@code now}, until {@code deadline} at most. */
+    void start(final long now, final long deadline) {
+        registeredNanos = now;
+        deadlineNanos = deadline;
     }
 
     /** Marks the waiter released; the caller hands it to {@link #executor} next. */

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 
 class OrderedWaitersTest {
     private static Waiter at(final long deadline) {
-        return new Waiter(Runnable::run, (o, n) -> {}, 0, deadline, null, null);
+        final Waiter w = Waiter.forPosition(null, Runnable::run, (o, n) -> {});
+        w.start(0, deadline);
+        return w;
     }
 
     private static OrderedWaiters byDeadline() {

@@ -86,15 +86,15 @@ class TrackerModelTest {
                 };
                 if (random.nextBoolean()) {
                     state.transactionCommitted(now[0], null, end);
-                    state.awaitPosition(now[0], end, Runnable::run, listener);
+                    state.await(now[0], Waiter.forPosition(end, Runnable::run, listener));
                 } else {
                     final Gtid gtid = new MariaDbGtid(0, 1, commits.size());
                     gtidEnds.put(gtid, end);
                     if (random.nextBoolean()) {
                         state.transactionCommitted(now[0], gtid, end);
-                        state.awaitGtid(now[0], gtid, Runnable::run, listener);
+                        state.await(now[0], Waiter.forGtid(gtid, Runnable::run, listener));
                     } else {
-                        state.awaitGtid(now[0], gtid, Runnable::run, listener);
+                        state.await(now[0], Waiter.forGtid(gtid, Runnable::run, listener));
                         state.transactionCommitted(now[0], gtid, end);
                     }
                 }

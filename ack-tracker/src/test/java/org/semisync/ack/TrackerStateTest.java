@@ -24,7 +24,7 @@ class TrackerStateTest {
     }
 
     private void waitFor(final String name, final String position) {
-        state.awaitPosition(now, pos(position), DIRECT, named(name));
+        state.await(now, Waiter.forPosition(pos(position), DIRECT, named(name)));
     }
 
     private void advance(final long millis) {
@@ -96,20 +96,20 @@ class TrackerStateTest {
     @Test
     void gtidReportedAfterTheWaiterOrBeforeItOrAfterTheAck() {
         state.replicaConnected(now, "r1", pos("mysql-bin.000001:4"));
-        state.awaitGtid(now, Gtid.parse("0-1-7"), DIRECT, named("after"));
+        state.await(now, Waiter.forGtid(Gtid.parse("0-1-7"), DIRECT, named("after")));
         state.transactionCommitted(now, Gtid.parse("0-1-7"), pos("mysql-bin.000001:700"));
         assertThat(released).isEmpty();
         state.transactionCommitted(now, Gtid.parse("0-1-8"), pos("mysql-bin.000001:800"));
-        state.awaitGtid(now, Gtid.parse("0-1-8"), DIRECT, named("before"));
+        state.await(now, Waiter.forGtid(Gtid.parse("0-1-8"), DIRECT, named("before")));
         assertThat(released).isEmpty();
         state.ack(now, "r1", pos("mysql-bin.000001:900"));
         assertThat(released).containsExactly("after=ACKNOWLEDGED", "before=ACKNOWLEDGED");
         // the ACK already covers 0-1-9's end when both the report and the waiter arrive
         state.transactionCommitted(now, Gtid.parse("0-1-9"), pos("mysql-bin.000001:850"));
-        state.awaitGtid(now, Gtid.parse("0-1-9"), DIRECT, named("late"));
+        state.await(now, Waiter.forGtid(Gtid.parse("0-1-9"), DIRECT, named("late")));
         assertThat(released).endsWith("late=ACKNOWLEDGED");
         // MySQL GTIDs work the same way
-        state.awaitGtid(now, Gtid.parse("3E11FA47-71CA-11E1-9E33-C80AA9429562:23"), DIRECT, named("mysql"));
+        state.await(now, Waiter.forGtid(Gtid.parse("3E11FA47-71CA-11E1-9E33-C80AA9429562:23"), DIRECT, named("mysql")));
         state.transactionCommitted(
                 now, Gtid.parse("3e11fa47-71ca-11e1-9e33-c80aa9429562:23"), pos("mysql-bin.000001:880"));
         assertThat(released).endsWith("mysql=ACKNOWLEDGED");
@@ -175,14 +175,14 @@ class TrackerStateTest {
         with(SemiSyncSettings.DEFAULTS.withTimeoutMillis(1000));
         state.replicaConnected(now, "r1", pos("mysql-bin.000001:4"));
         state.ack(now, "r1", pos("mysql-bin.000001:100"));
-        state.awaitRead(now, pos("mysql-bin.000001:100"), DIRECT, named("covered"));
-        state.awaitRead(now, pos("mysql-bin.000001:200"), DIRECT, named("read"));
+        state.await(now, Waiter.forRead(pos("mysql-bin.000001:100"), DIRECT, named("covered")));
+        state.await(now, Waiter.forRead(pos("mysql-bin.000001:200"), DIRECT, named("read")));
         assertThat(released).containsExactly("covered=ACKNOWLEDGED");
         assertThat(state.snapshot().readsWaiting()).isEqualTo(1);
         assertThat(state.snapshot().waitSessions()).isZero();
         state.ack(now, "r1", pos("mysql-bin.000001:200"));
         assertThat(released).containsExactly("covered=ACKNOWLEDGED", "read=ACKNOWLEDGED");
-        state.awaitRead(now, pos("mysql-bin.000001:300"), DIRECT, named("late"));
+        state.await(now, Waiter.forRead(pos("mysql-bin.000001:300"), DIRECT, named("late")));
         advance(1000);
         assertThat(released).endsWith("late=TIMED_OUT");
         final SemiSyncStatus s = state.snapshot();
@@ -339,7 +339,7 @@ class TrackerStateTest {
     void shutdownReleasesPendingWaitersAsCountedAndLaterOnesAtOnce() {
         state.replicaConnected(now, "r1", pos("mysql-bin.000001:4"));
         waitFor("c1", "mysql-bin.000001:100");
-        state.awaitGtid(now, Gtid.parse("0-1-5"), DIRECT, named("c2"));
+        state.await(now, Waiter.forGtid(Gtid.parse("0-1-5"), DIRECT, named("c2")));
         state.shutdown(now);
         waitFor("c3", "mysql-bin.000001:300");
         assertThat(released).containsExactly("c1=SHUTDOWN", "c2=SHUTDOWN", "c3=SHUTDOWN");
