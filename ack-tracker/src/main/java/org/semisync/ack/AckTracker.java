@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides when a held commit may be released: the semi-sync master's bookkeeping as a library. Thread-safe and never
- * blocking: every input is queued, and the thread that queued it applies it at once unless another thread is applying
- * inputs already, which then applies this one too before it lets go (queue-drain, {@link SerialDrain}). So one thread
+ * blocking: the thread that hands in an input applies it at once, unless another thread is applying inputs already;
+ * then the input is queued and that thread applies it too before it lets go (queue-drain, {@link SerialDrain}). So one thread
  * at a time owns all state (the single writer) without a thread of its own: an ACK read on an event loop releases its
  * commits on that event loop, with no hand-off to a tracker thread and back (each cost a futex wake-up and a context
  * switch per input on a 2-core machine; perf/results/ack-tracker). Release callbacks run on the executor each waiter
@@ -212,8 +212,7 @@ public final class AckTracker implements AutoCloseable {
             }
             return;
         }
-        drain.offer(input);
-        drain.drain();
+        drain.submit(input);
         drain.awaitBacklog();
     }
 

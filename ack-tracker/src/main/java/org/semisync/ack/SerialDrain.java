@@ -3,8 +3,8 @@ package org.semisync.ack;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One writer without a thread of its own: inputs are queued by any thread, and the thread that queued one applies
- * the queue, unless another thread is applying it already, which then applies this input too before it lets go
+ * One writer without a thread of its own: the thread that submits an input applies it, and then the queue, unless
+ * another thread is applying already; the input is then queued, and that thread applies it too before it lets go
  * (queue-drain). A counter of drain requests orders the drains, so each draining thread sees the state the previous one
  * left. Nothing blocks, except a producer that finds too many inputs waiting ({@link #MAX_BACKLOG}).
  */
@@ -42,6 +42,22 @@ final class SerialDrain {
     }
 
     /**
+     * Applies {@code input}, then every queued input, and ends the batch; or, while another thread drains, queues it
+     * for that one. When nobody drains, the input skips the queue: an input queued but not yet requested then belongs
+     * to a producer still inside its call, so applying this one before it keeps every producer's own order.
+     */
+    void submit(final TrackerEvent input) {
+        if (requests.get() == 0 && requests.compareAndSet(0, 1)) {
+            drainer = Thread.currentThread();
+            writer.apply(input);
+            drainQueue(1);
+            return;
+        }
+        inputs.offer(input);
+        drain();
+    }
+
+    /**
      * Applies every queued input and ends the batch, unless another thread is doing so: that one sees this request and
      * goes round once more.
      */
@@ -49,7 +65,11 @@ final class SerialDrain {
         if (requests.getAndIncrement() != 0) {
             return;
         }
-        int served = 1;
+        drainQueue(1);
+    }
+
+    /** Applies the queue until every request, {@code served} of them already counted, is served. */
+    private void drainQueue(int served) {
         do {
             drainer = Thread.currentThread();
             TrackerEvent input;
