@@ -1,11 +1,10 @@
 package org.semisync.ack;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,12 +12,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides when a held commit may be released: the semi-sync master's bookkeeping as a library. Thread-safe and never
  * blocking: the thread that hands in an input applies it at once, unless another thread is applying inputs already;
- * then the input is queued and that thread applies it too before it lets go (queue-drain, {@link SerialDrain}). So one thread
- * at a time owns all state (the single writer) without a thread of its own: an ACK read on an event loop releases its
- * commits on that event loop, with no hand-off to a tracker thread and back (each cost a futex wake-up and a context
- * switch per input on a 2-core machine; perf/results/ack-tracker). Release callbacks run on the executor each waiter
- * names (e.g. the client's event loop). A timer thread that sleeps until the oldest deadline drives the timeouts when
- * no input arrives.
+ * then the input is queued and that thread applies it too before it lets go (queue-drain, {@link SerialDrain}). So
+ * one thread at a time owns all state (the single writer) without a thread of its own: an ACK read on an event loop
+ * releases its commits on that event loop, with no hand-off to a tracker thread and back (each cost a futex wake-up
+ * and a context switch per input on a 2-core machine; perf/results/ack-tracker). Release callbacks run on the
+ * executor each waiter names (e.g. the client's event loop). A timer thread that sleeps until the oldest deadline
+ * drives the timeouts when no input arrives.
  *
  * <pre>{@code
  * AckTracker tracker = AckTracker.builder().settings(SemiSyncSettings.DEFAULTS).build().start();
@@ -30,21 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AckTracker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AckTracker.class);
-    /**
-     * Publishes {@link #status} with a release store, not a volatile one (a full fence per batch): readers only need
-     * to see a complete snapshot, and a release callback is handed over through its executor's queue, which orders
-     * the snapshot before it anyway.
-     */
-    private static final VarHandle STATUS;
-
-    static {
-        try {
-            STATUS = MethodHandles.lookup().findVarHandle(AckTracker.class, "status", SemiSyncStatus.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final SerialDrain drain = new SerialDrain(new Writer());
     private final TrackerState state;
     private final LongSupplier clock;
@@ -52,7 +36,13 @@ public final class AckTracker implements AutoCloseable {
     private final TimeoutTimer timer;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private volatile SemiSyncStatus status;
+    /**
+     * The last published snapshot. Written with a release store, not a volatile one (a full fence per batch): readers
+     * only need to see a complete snapshot, and a release callback is handed over through its executor's queue, which
+     * orders the snapshot before it anyway.
+     */
+    private final AtomicReference<SemiSyncStatus> status = new AtomicReference<>();
+
     private volatile boolean closed;
     /** Set by the timer: the next drain checks the deadlines even if no tick is due by the clock. */
     private volatile boolean tickRequested;
@@ -68,7 +58,7 @@ public final class AckTracker implements AutoCloseable {
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(b.tickMillis);
         this.state = new TrackerState(b.settings, b.releaseObserver);
         state.deferCallbacks();
-        this.status = state.snapshot();
+        this.status.set(state.snapshot());
         this.lastTick = clock.getAsLong();
         this.timer = new TimeoutTimer(clock, tickNanos, this::tickFromTimer);
     }
@@ -174,7 +164,7 @@ public final class AckTracker implements AutoCloseable {
 
     /** The status variables, consistent as of the last processed batch of inputs. */
     public SemiSyncStatus status() {
-        return status;
+        return status.get();
     }
 
     /**
@@ -253,7 +243,7 @@ public final class AckTracker implements AutoCloseable {
                     case SHUTDOWN -> {
                         state.shutdown(now);
                         // publish the final counters before close() returns, so status() after close() is exact
-                        status = state.snapshot();
+                        status.set(state.snapshot());
                         state.dispatchDeferred();
                         halted = true;
                         stopped.countDown();
@@ -281,7 +271,7 @@ public final class AckTracker implements AutoCloseable {
                     lastTick = now;
                     state.tick(now);
                 }
-                STATUS.setRelease(AckTracker.this, state.snapshot());
+                status.setRelease(state.snapshot());
                 timer.deadline(state.nextDeadline());
             } catch (RuntimeException ex) {
                 LOG.error("ack-tracker - failed to check timeouts: {}", ex.toString(), ex);

@@ -21,7 +21,7 @@ final class Releases {
         final boolean wasWaiting = w.counted;
         final long waited = Math.max(0, now - w.registeredNanos);
         w.release(outcome, waited);
-        if (w.read) {
+        if (w.read()) {
             if (wasWaiting) {
                 counters.readsWaiting--;
             }

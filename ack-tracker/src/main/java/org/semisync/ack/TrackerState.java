@@ -74,7 +74,7 @@ final class TrackerState {
             releases.release(w, ReleaseOutcome.DISABLED, now);
             return false;
         }
-        if (on && !w.read) {
+        if (on && !w.read()) {
             // the plugin counts every transaction written while ON (write_tranx_in_binlog), waited for or not
             counters.requestAck++;
         }
@@ -92,7 +92,7 @@ final class TrackerState {
             releases.release(w, ReleaseOutcome.ACKNOWLEDGED, now);
             return false;
         }
-        if (w.read) {
+        if (w.read()) {
             counters.readsWaiting++;
             counters.readWaits++;
         } else {

@@ -8,9 +8,6 @@ import java.util.concurrent.Executor;
  * on the waiter's executor), so a commit costs one allocation from registration to release.
  */
 final class Waiter extends TrackerEvent implements Runnable {
-    /** A response held in AFTER_SYNC (not a commit): never counted in the plugin's transaction counters. */
-    final boolean read;
-
     long registeredNanos;
     long deadlineNanos;
     boolean released;
@@ -28,7 +25,6 @@ final class Waiter extends TrackerEvent implements Runnable {
             final Executor executor,
             final CommitListener listener) {
         super(type, position, gtid, null, executor, listener, null);
-        this.read = type == Type.AWAIT_READ;
     }
 
     /** A commit that ends at {@code end}. */
@@ -44,6 +40,11 @@ final class Waiter extends TrackerEvent implements Runnable {
     /** A response held until the quorum covers {@code position} (AFTER_SYNC). */
     static Waiter forRead(final BinlogPosition position, final Executor executor, final CommitListener listener) {
         return new Waiter(Type.AWAIT_READ, position, null, executor, listener);
+    }
+
+    /** A response held in AFTER_SYNC (not a commit): never counted in the plugin's transaction counters. */
+    boolean read() {
+        return type == Type.AWAIT_READ;
     }
 
     /** Starts the wait at {@code now}, until {@code deadline} at most. */
