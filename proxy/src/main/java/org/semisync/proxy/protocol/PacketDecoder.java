@@ -6,8 +6,9 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 
 /**
- * Splits the byte stream into {@link Packet}s (3-byte little-endian length, sequence id, payload). Payloads are
- * zero-copy slices of the received buffers. Continuation packets of a large logical packet are emitted one by one,
+ * Splits the byte stream into {@link Packet}s (3-byte little-endian length, sequence id, payload). Packets are
+ * zero-copy slices of the received buffers, header included, so that {@link PacketEncoder} relays them without a
+ * copy. Continuation packets of a large logical packet are emitted one by one,
  * so a 20 MiB BLOB never has to sit in memory whole.
  */
 public final class PacketDecoder extends ByteToMessageDecoder {
@@ -24,9 +25,10 @@ public final class PacketDecoder extends ByteToMessageDecoder {
             return;
         }
         final int sequenceId = in.getUnsignedByte(start + 3);
-        final ByteBuf payload = in.retainedSlice(start + Packets.HEADER_SIZE, length);
+        // the packet keeps its header in front of it: relayed unchanged, it leaves as the bytes that came in
+        final ByteBuf frame = in.retainedSlice(start, Packets.HEADER_SIZE + length);
         in.readerIndex(start + Packets.HEADER_SIZE + length);
-        out.add(new Packet(sequenceId, payload));
+        out.add(Packet.withHeaderRoom(sequenceId, frame));
     }
 
     /**

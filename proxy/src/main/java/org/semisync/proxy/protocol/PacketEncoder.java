@@ -3,53 +3,69 @@ package org.semisync.proxy.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.MessageToMessageEncoder;
-import java.util.List;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.EncoderException;
 
 /**
- * Writes {@link Packet}s as header + payload, copying only small payloads. The caller is responsible for splitting
- * logical packets of 16 MiB or more ({@link Packets#MAX_PAYLOAD}) into several wire packets.
+ * Writes {@link Packet}s as header + payload; other messages (buffers) pass as they are. A packet that still sits
+ * behind its header (every packet read from the wire, see {@link PacketDecoder}) leaves in its own buffer, without a
+ * copy; of the others, small payloads are copied behind a new header. Each packet becomes one outbound message, so
+ * the caller's promise needs no combining. The caller is responsible for splitting logical packets of 16 MiB or more
+ * ({@link Packets#MAX_PAYLOAD}) into several wire packets.
  */
 @ChannelHandler.Sharable
-public final class PacketEncoder extends MessageToMessageEncoder<Packet> {
+public final class PacketEncoder extends ChannelOutboundHandlerAdapter {
     /** Payloads up to this size are copied behind their header; larger ones are sent as they are. */
     static final int COPY_LIMIT = 1024;
 
     /** One instance serves every channel. */
     public static final PacketEncoder INSTANCE = new PacketEncoder();
 
-    private PacketEncoder() {
-        super(Packet.class);
-    }
+    private PacketEncoder() {}
 
     @Override
-    protected void encode(final ChannelHandlerContext ctx, final Packet packet, final List<Object> out) {
-        final ByteBuf payload = packet.payload();
-        if (payload.readableBytes() > Packets.MAX_PAYLOAD) {
-            throw new IllegalArgumentException(
-                    "payload of " + payload.readableBytes() + " bytes must be split into continuation packets");
-        }
-        final int length = payload.readableBytes();
-        final ByteBuf roomy = packet.bufferWithHeaderRoom();
-        if (roomy != null) {
-            // the payload already sits behind room for its header: fill it in and send the buffer as it is
-            final int at = roomy.readerIndex();
-            roomy.setMediumLE(at, length).setByte(at + 3, packet.sequenceId());
-            out.add(roomy.retain());
+    public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise) {
+        if (!(msg instanceof Packet packet)) {
+            ctx.write(msg, promise);
             return;
         }
+        final ByteBuf wire;
+        try {
+            wire = encode(ctx, packet);
+        } catch (RuntimeException e) {
+            promise.setFailure(e instanceof EncoderException ? e : new EncoderException(e));
+            return;
+        } finally {
+            packet.release();
+        }
+        ctx.write(wire, promise);
+    }
+
+    /** The packet's bytes on the wire, in a buffer the caller owns; the packet stays the caller's. */
+    private static ByteBuf encode(final ChannelHandlerContext ctx, final Packet packet) {
+        final ByteBuf payload = packet.payload();
+        final int length = payload.readableBytes();
+        if (length > Packets.MAX_PAYLOAD) {
+            throw new EncoderException("payload of " + length + " bytes must be split into continuation packets");
+        }
+        final ByteBuf roomy = packet.bufferWithHeaderRoom();
+        // a payload whose reader index moved (someone consumed bytes of it) no longer fills the buffer behind the room
+        if (roomy != null && payload.readerIndex() == 0 && length == roomy.readableBytes() - Packets.HEADER_SIZE) {
+            final int at = roomy.readerIndex();
+            roomy.setMediumLE(at, length).setByte(at + 3, packet.sequenceId());
+            return roomy.retain();
+        }
         if (length <= COPY_LIMIT) {
-            // most packets (statements, OKs, small rows, ACKs): one buffer and one iovec beat a second allocation
-            out.add(ctx.alloc()
+            // statements, OKs, small rows, ACKs built by the proxy: one buffer and one iovec beat a second allocation
+            return ctx.alloc()
                     .ioBuffer(Packets.HEADER_SIZE + length)
                     .writeMediumLE(length)
                     .writeByte(packet.sequenceId())
-                    .writeBytes(payload, payload.readerIndex(), length));
-            return;
+                    .writeBytes(payload, payload.readerIndex(), length);
         }
         final ByteBuf header = ctx.alloc().ioBuffer(Packets.HEADER_SIZE);
         header.writeMediumLE(length).writeByte(packet.sequenceId());
-        out.add(header);
-        out.add(payload.retain());
+        return ctx.alloc().compositeDirectBuffer(2).addComponent(true, header).addComponent(true, payload.retain());
     }
 }

@@ -72,13 +72,16 @@ class PacketCodecTest {
         final int length = PacketEncoder.COPY_LIMIT + 1;
         final ByteBuf payload = Unpooled.buffer(length).writeZero(length - 1).writeByte(0x5A);
         channel.writeOutbound(new Packet(2, payload));
-        final ByteBuf header = channel.readOutbound();
-        final ByteBuf body = channel.readOutbound();
-        assertThat(ByteBufUtil.hexDump(header)).isEqualTo("01040002");
-        assertThat(body).as("the payload itself").isSameAs(payload);
-        assertThat(body.getByte(length - 1)).isEqualTo((byte) 0x5A);
-        header.release();
-        body.release();
+        final io.netty.buffer.CompositeByteBuf wire = channel.readOutbound();
+        assertThat(wire.numComponents()).isEqualTo(2);
+        assertThat(ByteBufUtil.hexDump(wire.component(0))).isEqualTo("01040002");
+        assertThat(wire.component(1).unwrap())
+                .as("the payload itself, not a copy")
+                .isSameAs(payload);
+        assertThat(wire.getByte(Packets.HEADER_SIZE + length - 1)).isEqualTo((byte) 0x5A);
+        assertThat((Object) channel.readOutbound()).isNull();
+        wire.release();
+        assertThat(payload.refCnt()).isZero();
     }
 
     @Test
@@ -93,6 +96,41 @@ class PacketCodecTest {
         assertThat((Object) channel.readOutbound()).isNull();
         wire.release();
         assertThat(buffer.refCnt()).isZero();
+    }
+
+    @Test
+    void aDecodedPacketIsRelayedAsTheBytesThatCameInWithoutACopy() {
+        final ByteBuf in = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("0900000003" + "73656c6563742031"));
+        channel.writeInbound(in.retain());
+        final Packet query = channel.readInbound();
+        channel.writeOutbound(query);
+        final ByteBuf wire = channel.readOutbound();
+        assertThat(ByteBufUtil.hexDump(wire)).isEqualTo("0900000003" + "73656c6563742031");
+        assertThat(wire.unwrap()).as("a slice of the received buffer").isSameAs(in);
+        wire.release();
+        assertThat(in.refCnt()).as("only this test's reference is left").isEqualTo(1);
+        in.release();
+    }
+
+    @Test
+    void aDecodedPacketWhosePayloadWasPartlyConsumedIsCopied() {
+        channel.writeInbound(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("0300000101020a")));
+        final Packet packet = channel.readInbound();
+        packet.payload().skipBytes(1);
+        channel.writeOutbound(packet);
+        final ByteBuf wire = channel.readOutbound();
+        assertThat(ByteBufUtil.hexDump(wire)).as("the header says what is left").isEqualTo("02000001020a");
+        wire.release();
+    }
+
+    @Test
+    void aPayloadTooLargeForOnePacketFailsTheWriteAndIsReleased() {
+        final ByteBuf payload = Unpooled.buffer(Packets.MAX_PAYLOAD + 1).writeZero(Packets.MAX_PAYLOAD + 1);
+        final io.netty.channel.ChannelFuture write = channel.writeOneOutbound(new Packet(0, payload));
+        channel.flushOutbound();
+        assertThat(write.cause()).hasMessageContaining("must be split into continuation packets");
+        assertThat(payload.refCnt()).isZero();
+        assertThat((Object) channel.readOutbound()).isNull();
     }
 
     @Test
