@@ -37,6 +37,27 @@ class MainTest {
     }
 
     @Test
+    void nettyPoolsLargeBuffersWhateverTheHeapUnlessTheUserSaidOtherwise() {
+        final String before = System.getProperty(Main.LOW_MEMORY_PROPERTY);
+        try {
+            System.clearProperty(Main.LOW_MEMORY_PROPERTY);
+            Main.poolLargeBuffers();
+            assertThat(System.getProperty(Main.LOW_MEMORY_PROPERTY)).isEqualTo("false");
+            System.setProperty(Main.LOW_MEMORY_PROPERTY, "true");
+            Main.poolLargeBuffers();
+            assertThat(System.getProperty(Main.LOW_MEMORY_PROPERTY))
+                    .as("the user's choice")
+                    .isEqualTo("true");
+        } finally {
+            if (before == null) {
+                System.clearProperty(Main.LOW_MEMORY_PROPERTY);
+            } else {
+                System.setProperty(Main.LOW_MEMORY_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void badInputGivesOneClearLineAndANonZeroExit() {
         assertOneLine(run("--bogus"), Main.EXIT_USAGE, "Unknown option: '--bogus'");
         assertOneLine(run("run"), Main.EXIT_USAGE, "--master HOST:PORT is required");
