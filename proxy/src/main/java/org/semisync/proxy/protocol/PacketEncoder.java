@@ -53,8 +53,13 @@ public final class PacketEncoder extends ChannelOutboundHandlerAdapter {
         // a payload whose reader index moved (someone consumed bytes of it) no longer fills the buffer behind the room
         if (roomy != null && payload.readerIndex() == 0 && length == roomy.readableBytes() - Packets.HEADER_SIZE) {
             final int at = roomy.readerIndex();
-            roomy.setMediumLE(at, length).setByte(at + 3, packet.sequenceId());
-            return roomy.retain();
+            if (roomy.getUnsignedMediumLE(at) == length && roomy.getUnsignedByte(at + 3) == packet.sequenceId()) {
+                return roomy.retain(); // relayed as received: the header is there already, received memory untouched
+            }
+            if (!roomy.isReadOnly()) {
+                roomy.setMediumLE(at, length).setByte(at + 3, packet.sequenceId());
+                return roomy.retain();
+            }
         }
         if (length <= COPY_LIMIT) {
             // statements, OKs, small rows, ACKs built by the proxy: one buffer and one iovec beat a second allocation

@@ -113,6 +113,27 @@ class PacketCodecTest {
     }
 
     @Test
+    void aReadOnlyReceivedBufferIsNeverWrittenTo() {
+        final ByteBuf in = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("020000050e01"))
+                .asReadOnly();
+        channel.writeInbound(in);
+        final Packet ping = channel.readInbound();
+        channel.writeOutbound(ping);
+        final ByteBuf same = channel.readOutbound();
+        assertThat(ByteBufUtil.hexDump(same)).isEqualTo("020000050e01");
+        same.release();
+
+        final ByteBuf readOnly = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("020000050e01"))
+                .asReadOnly();
+        channel.writeOutbound(Packet.withHeaderRoom(9, readOnly.retain()));
+        final ByteBuf copied = channel.readOutbound();
+        assertThat(ByteBufUtil.hexDump(copied)).as("a new header on a copy").isEqualTo("020000090e01");
+        copied.release();
+        assertThat(ByteBufUtil.hexDump(readOnly, 0, 6)).as("untouched").isEqualTo("020000050e01");
+        readOnly.release();
+    }
+
+    @Test
     void aDecodedPacketWhosePayloadWasPartlyConsumedIsCopied() {
         channel.writeInbound(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("0300000101020a")));
         final Packet packet = channel.readInbound();
