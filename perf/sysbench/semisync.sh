@@ -9,7 +9,8 @@
 #   floor, floor_after_sync                  the same plugin, clients and replicas connect through haproxy (TCP mode)
 #   proxy (= proxy_after_commit), proxy_after_sync   the master's plugin OFF, clients and replicas through the proxy
 # Per cell: sysbench's output, the CPU time per transaction of the master, the replicas, the proxy, haproxy and
-# sysbench itself (/proc/<pid>/stat, bash's `times` for sysbench), the semi-sync counters' increase (yes_tx/no_tx;
+# sysbench itself (/proc/<pid>/stat, bash's `times` for sysbench), the semi-sync counters' increase (yes_tx/no_tx,
+# the ACKs the replicas sent;
 # for the proxy also held reads and position probes). --jfr DIR: a JFR recording (settings=profile) of the proxy during
 # each proxy cell, DIR/<cell>.jfr (jcmd attaches outside the measured window; the profile costs the proxy some CPU). Raw outputs and RESULTS.md go to perf/results/semisync/ (--out).
 set -euo pipefail
@@ -112,6 +113,13 @@ caught_up() {
 proxy_metrics() { curl -s "http://127.0.0.1:$METRICS_PORT/metrics"; }
 proxy_counter() { proxy_metrics | awk -v n="$1" '$1==n {print int($2)}'; }
 native_counter() { sql "$PORT_MASTER" "SHOW GLOBAL STATUS LIKE '$1'" | awk '{print $2}'; }
+replica_acks() {   # ACKs the replicas sent, all together (the replica plugin's Rpl_semi_sync_slave_send_ack)
+  local r sum=0
+  for r in "${REPLICA_PORTS[@]}"; do
+    sum=$((sum + $(sql "$r" "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_slave_send_ack'" | awk '{print $2}')))
+  done
+  echo "$sum"
+}
 counters() {   # CONFIG -> "yes_tx no_tx reads_held probes_sent" ("-" where the configuration has none)
   case $1 in
     proxy*) proxy_metrics | awk '
@@ -177,6 +185,7 @@ for test in $TESTS; do
       configure "$config"
       caught_up
       read -r y0 n0 h0 p0 <<<"$(counters "$config")"
+      a0=$(replica_acks)
       file="$OUT/${test}_t${threads}_${config}_run${pass}.txt"
       jfr=""
       case $config in proxy*) [ -n "$JFR_DIR" ] && jfr="$JFR_DIR/${test}_t${threads}_${config}_run${pass}.jfr" ;; esac
@@ -196,6 +205,7 @@ for test in $TESTS; do
       caught_up
       applied_ms=$(( ($(date +%s%N) - applied0) / 1000000 ))
       read -r _ c2_replicas _ _ <<<"$(cpu_snapshot)"
+      a1=$(replica_acks)   # after caught_up: an ACK follows the receipt of the event that asked for it
       txns=$(awk '/transactions:/ {print $2}' "$file")
       # the proxy tails the master's binlog in every configuration; it serves clients and replicas only in proxy*
       awk -v t="$txns" -v hz="$CLK_TCK" -v m=$((c1_master - c0_master)) -v r=$((c2_replicas - c0_replicas)) \
@@ -205,7 +215,7 @@ for test in $TESTS; do
           printf "cpu_us_per_tx master=%.0f replicas=%.0f proxy=%.0f haproxy=%.0f sysbench=%.0f replicas_in_cell=%.0f\n",
             m * u, r * u, p * u, h * u, s * u, rc * u;
           printf "replicas applied the cell %d ms after it ended\n", am }' >>"$file"
-      echo "semi-sync yes_tx +$((y1 - y0)) no_tx +$((n1 - n0))" >>"$file"
+      echo "semi-sync yes_tx +$((y1 - y0)) no_tx +$((n1 - n0)) replica_acks +$((a1 - a0))" >>"$file"
       [ "$h0" = - ] || echo "proxy reads_held +$((h1 - h0)) probes_sent +$((p1 - p0))" >>"$file"
       extra=""; [ "$h0" = - ] || extra=" reads_held +$((h1 - h0)) probes +$((p1 - p0))"
       echo "perf: pass $pass $test t=$threads $config: $(grep -E 'transactions:' "$file" | xargs)" \

@@ -29,7 +29,7 @@ def parse(path):
     seconds = re.search(r"total time:\s+([\d.]+)s", text)
     applied = re.search(r"^replicas applied the cell (\d+) ms after it ended$", text, re.M)
     counters = {}
-    for name, value in re.findall(r"\b(yes_tx|no_tx|reads_held|probes_sent) \+(-?\d+)", text):
+    for name, value in re.findall(r"\b(yes_tx|no_tx|replica_acks|reads_held|probes_sent) \+(-?\d+)", text):
         counters[name] = int(value)
     return {
         "tx": int(tps.group(1)),
@@ -227,17 +227,18 @@ def counter_table(cells, configs):
             for r in runs:
                 total.update(r["counters"])
             per = lambda name: "-" if name not in total else f"{total[name]:,} ({total[name] / max(tx, 1):.2f})"
-            rows.append([test, str(threads), config, f"{tx:,}", per("yes_tx"), per("no_tx"), per("reads_held"),
-                         per("probes_sent")])
+            rows.append([test, str(threads), config, f"{tx:,}", per("yes_tx"), per("no_tx"), per("replica_acks"),
+                         per("reads_held"), per("probes_sent")])
     if not rows:
         return
     print()
     print("Semi-sync counters over the cells (sum over passes; per sysbench transaction in brackets): yes_tx / no_tx")
-    print("(the plugin's `Rpl_semi_sync_master_yes_tx` / `no_tx`, or the proxy's), responses held in AFTER_SYNC")
+    print("(the plugin's `Rpl_semi_sync_master_yes_tx` / `no_tx`, or the proxy's), the ACKs the replicas sent (their")
+    print("`Rpl_semi_sync_slave_send_ack`, all replicas together), responses held in AFTER_SYNC")
     print("(`semisync_reads_held_total`) and `SHOW MASTER STATUS` position probes sent (`semisync_probes_sent_total`),")
     print("the proxy's only.")
     print()
-    table(["test", "threads", "config", "transactions", "yes_tx", "no_tx", "reads held", "probes"], rows)
+    table(["test", "threads", "config", "transactions", "yes_tx", "no_tx", "replica ACKs", "reads held", "probes"], rows)
 
 
 def tsv(directory):
