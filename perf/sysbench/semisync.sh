@@ -114,9 +114,10 @@ proxy_metrics() { curl -s "http://127.0.0.1:$METRICS_PORT/metrics"; }
 proxy_counter() { proxy_metrics | awk -v n="$1" '$1==n {print int($2)}'; }
 native_counter() { sql "$PORT_MASTER" "SHOW GLOBAL STATUS LIKE '$1'" | awk '{print $2}'; }
 replica_acks() {   # ACKs the replicas sent, all together (the replica plugin's Rpl_semi_sync_slave_send_ack)
-  local r sum=0
+  local r v sum=0
   for r in "${REPLICA_PORTS[@]}"; do
-    sum=$((sum + $(sql "$r" "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_slave_send_ack'" | awk '{print $2}')))
+    v=$(sql "$r" "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_slave_send_ack'" | awk '{print $2}')
+    sum=$((sum + ${v:-0}))   # a server without the counter (before MariaDB 10.3) counts none
   done
   echo "$sum"
 }
