@@ -34,9 +34,16 @@ public final class Packet extends DefaultByteBufHolder {
         return new Packet(sequenceId, payload, buffer);
     }
 
-    /** The buffer holding header room and payload ({@link #withHeaderRoom}), or null. Shares this packet's count. */
+    /**
+     * The buffer holding header room and payload ({@link #withHeaderRoom}), or null: also when the payload no longer
+     * fills it (someone consumed bytes of it). Shares this packet's count.
+     */
     ByteBuf bufferWithHeaderRoom() {
-        return withHeaderRoom;
+        final ByteBuf payload = content();
+        final boolean whole = withHeaderRoom != null
+                && payload.readerIndex() == 0
+                && payload.readableBytes() == withHeaderRoom.readableBytes() - Packets.HEADER_SIZE;
+        return whole ? withHeaderRoom : null;
     }
 
     /** The sequence id from the header (0..255). */

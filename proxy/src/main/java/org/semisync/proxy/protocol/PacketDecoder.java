@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * Splits the byte stream into {@link Packet}s (3-byte little-endian length, sequence id, payload). Packets are
  * zero-copy slices of the received buffers, header included, so that {@link PacketEncoder} relays them without a
- * copy. Continuation packets of a large logical packet are emitted one by one,
- * so a 20 MiB BLOB never has to sit in memory whole.
+ * copy. Continuation packets of a large logical packet are emitted one by one, so a 20 MiB BLOB never has to sit in
+ * memory whole.
  */
 public final class PacketDecoder extends ByteToMessageDecoder {
     @Override

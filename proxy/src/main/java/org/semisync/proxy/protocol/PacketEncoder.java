@@ -50,8 +50,7 @@ public final class PacketEncoder extends ChannelOutboundHandlerAdapter {
             throw new EncoderException("payload of " + length + " bytes must be split into continuation packets");
         }
         final ByteBuf roomy = packet.bufferWithHeaderRoom();
-        // a payload whose reader index moved (someone consumed bytes of it) no longer fills the buffer behind the room
-        if (roomy != null && payload.readerIndex() == 0 && length == roomy.readableBytes() - Packets.HEADER_SIZE) {
+        if (roomy != null) {
             final int at = roomy.readerIndex();
             if (roomy.getUnsignedMediumLE(at) == length && roomy.getUnsignedByte(at + 3) == packet.sequenceId()) {
                 return roomy.retain(); // relayed as received: the header is there already, received memory untouched
