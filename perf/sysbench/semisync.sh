@@ -112,11 +112,12 @@ caught_up() {
 }
 proxy_metrics() { curl -s "http://127.0.0.1:$METRICS_PORT/metrics"; }
 proxy_counter() { proxy_metrics | awk -v n="$1" '$1==n {print int($2)}'; }
-native_counter() { sql "$PORT_MASTER" "SHOW GLOBAL STATUS LIKE '$1'" | awk '{print $2}'; }
+global_status() { sql "$1" "SHOW GLOBAL STATUS LIKE '$2'" | awk '{print $2}'; }   # PORT NAME
+native_counter() { global_status "$PORT_MASTER" "$1"; }
 replica_acks() {   # ACKs the replicas sent, all together (the replica plugin's Rpl_semi_sync_slave_send_ack)
   local r v sum=0
   for r in "${REPLICA_PORTS[@]}"; do
-    v=$(sql "$r" "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_slave_send_ack'" | awk '{print $2}')
+    v=$(global_status "$r" Rpl_semi_sync_slave_send_ack)
     sum=$((sum + ${v:-0}))   # a server without the counter (before MariaDB 10.3) counts none
   done
   echo "$sum"

@@ -238,7 +238,8 @@ def counter_table(cells, configs):
     print("(`semisync_reads_held_total`) and `SHOW MASTER STATUS` position probes sent (`semisync_probes_sent_total`),")
     print("the proxy's only.")
     print()
-    table(["test", "threads", "config", "transactions", "yes_tx", "no_tx", "replica ACKs", "reads held", "probes"], rows)
+    table(["test", "threads", "config", "transactions", "yes_tx", "no_tx", "replica ACKs", "reads held", "probes"],
+          rows)
 
 
 def tsv(directory):
