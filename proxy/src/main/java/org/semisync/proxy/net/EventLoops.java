@@ -19,13 +19,16 @@ public final class EventLoops implements AutoCloseable {
     }
 
     /**
-     * Half the cores by default ({@code -Dsemisync.eventLoops}): the proxy usually shares the machine with the master
-     * or the application, and fewer loops batch more ready sockets per epoll wake-up (see perf/results/passthrough).
+     * One loop per core by default ({@code -Dsemisync.eventLoops}). A loop runs its ready sockets one after the other
+     * and only then its tasks (ring drains to the replicas, commit releases), so with one loop for everything a
+     * commit's round trip to the replicas waits behind every client packet read in the same wake-up: at 32 and 64
+     * sysbench threads on 2 cores one loop left the machine 8-16 % idle and ran 10-30 % fewer transactions than two
+     * (perf/results/event-loops). At 1 and 8 threads one loop costs up to a fifth less CPU, within the noise in TPS.
      */
     public static EventLoops create() {
         final Transport transport = Transport.select();
-        final int threads = Integer.getInteger(
-                "semisync.eventLoops", Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        final int threads =
+                Integer.getInteger("semisync.eventLoops", Runtime.getRuntime().availableProcessors());
         return new EventLoops(transport, new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory()));
     }
 
