@@ -1,12 +1,9 @@
 package org.semisync.proxy.client;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
@@ -183,7 +180,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         @Override
         public void refused() {
             state = State.CLOSED;
-            backend.close();
+            flow.closeMaster();
         }
     }
 
@@ -249,9 +246,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (handshakeTimeout != null) {
             handshakeTimeout.cancel(false);
         }
-        if (backend != null) {
-            backend.close();
-        }
+        flow.closeMaster();
     }
 
     @Override
@@ -265,10 +260,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             LOG.info("client - {} failed: {}", client.remoteAddress(), Causes.rootMessage(cause));
         }
         state = State.CLOSED;
-        client.close();
-        if (backend != null) {
-            backend.close();
-        }
+        flow.closeBoth();
     }
 
     private void handshakeTimedOut() {
@@ -288,17 +280,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.CLOSED;
-        if (client.isActive()) {
-            final ChannelFuture f =
-                    client.writeAndFlush(new ErrPacket(code, sqlState, message).toPacket(client.alloc(), sequence));
-            f.addListener(ChannelFutureListener.CLOSE);
-        }
-        if (backend != null) {
-            backend.close();
-        }
+        flow.failBoth(new ErrPacket(code, sqlState, message), sequence);
     }
 
-    /** The session's side of its {@link CommandRouter}. */
+    /** The session's side of its {@link SessionFlow}. */
     private final class FlowPhase implements SessionFlow.Phase {
         @Override
         public boolean command() {
@@ -316,15 +301,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The session's side of its {@link CommandRouter}. */
     private final class RouterLink implements CommandRouter.Link {
         @Override
         public void toMaster(final Packet packet) {
-            writeBackend(packet);
+            flow.toMaster(packet);
         }
 
         @Override
         public void closeMaster() {
-            backend.close();
+            flow.closeMaster();
         }
 
         @Override
@@ -340,16 +326,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         @Override
         public void quit() {
             state = State.CLOSED;
-            backend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            client.close();
+            flow.quit();
         }
-    }
-
-    private void writeBackend(final Packet packet) {
-        if (backend == null || !backend.isActive()) {
-            ReferenceCountUtil.release(packet);
-            return;
-        }
-        backend.write(packet, backend.voidPromise());
     }
 }

@@ -1,9 +1,15 @@
 package org.semisync.proxy.client;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.ReferenceCountUtil;
+import org.semisync.proxy.protocol.ErrPacket;
+import org.semisync.proxy.protocol.Packet;
 
 /**
- * Flow control between a client and its master connection. In the command phase each side reads on its own and
+ * A session's two connections and the flow between them: what goes to the master, how both sides end, and flow
+ * control. In the command phase each side reads on its own and
  * stops only while the other side's outbound buffer is over its high mark — or, for a replica's dump relayed from
  * the master, while AFTER_SYNC holds it for the quorum; before that phase, one read at a time. A replica whose dump
  * the ring serves has no master side left to couple with. On the session's event loop.
@@ -94,6 +100,41 @@ final class SessionFlow {
         if (backend != null && backend.isActive() && phase.command()) {
             backend.config().setAutoRead(client.isWritable());
         }
+    }
+
+    /** Queues a packet for the master (flushed when the client's read completes); takes ownership. */
+    void toMaster(final Packet packet) {
+        if (backend == null || !backend.isActive()) {
+            ReferenceCountUtil.release(packet);
+            return;
+        }
+        backend.write(packet, backend.voidPromise());
+    }
+
+    void closeMaster() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    /** Closes both sides at once. */
+    void closeBoth() {
+        client.close();
+        closeMaster();
+    }
+
+    /** Sends {@code err} to the client, if it is still there, and closes it after; closes the master side now. */
+    void failBoth(final ErrPacket err, final int sequence) {
+        if (client.isActive()) {
+            client.writeAndFlush(err.toPacket(client.alloc(), sequence)).addListener(ChannelFutureListener.CLOSE);
+        }
+        closeMaster();
+    }
+
+    /** The client quit (COM_QUIT relayed): the master side closes once what is queued for it is out. */
+    void quit() {
+        backend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        client.close();
     }
 
     /** The master's packets may be read: the client takes them, and no replica dump is held (AFTER_SYNC). */
