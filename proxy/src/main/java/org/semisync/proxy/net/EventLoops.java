@@ -22,8 +22,8 @@ public final class EventLoops implements AutoCloseable {
      * One loop per core by default ({@code -Dsemisync.eventLoops}). A loop runs its ready sockets one after the other
      * and only then its tasks (ring drains to the replicas, commit releases), so with one loop for everything a
      * commit's round trip to the replicas waits behind every client packet read in the same wake-up: at 32 and 64
-     * sysbench threads on 2 cores one loop left the machine 8-16 % idle and ran 10-30 % fewer transactions than two
-     * (perf/results/event-loops). At 1 and 8 threads one loop costs up to a fifth less CPU, within the noise in TPS.
+     * sysbench threads on 2 cores one loop left the machine idle more often and ran 9-22 % fewer transactions than
+     * two; at 1 and 8 threads it spent 9-24 % less CPU per transaction and ran 2-8 % more (README, Event loops).
      */
     public static EventLoops create() {
         final Transport transport = Transport.select();

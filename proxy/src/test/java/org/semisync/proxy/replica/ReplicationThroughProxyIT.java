@@ -94,19 +94,29 @@ class ReplicationThroughProxyIT {
                 assertThat(status.get("Master_Log_File") + ":" + status.get("Read_Master_Log_Pos"))
                         .isEqualTo(master.masterStatus());
             }
-            // Each replica acknowledges the newest transaction; an older one only if it was asked to: like the
-            // plugin, the proxy asks for no ACK of a transaction the quorum already acknowledged when it is sent (the
-            // slower replica, or one catching up, streams those without a round trip each), nor of one whose end
-            // goes out in the same flush as a later one's. How many were asked for depends on timing (the statements
-            // run on the master directly, back to back); that every request was answered does not.
+            // The quorum (one replica) acknowledges the newest transaction. A replica acknowledges an older one, or
+            // the newest, only if it was asked to: like the plugin, the proxy asks for no ACK of a transaction the
+            // quorum already acknowledged when it is sent (the slower replica, or one catching up, streams those
+            // without a round trip each; with the replicas on two event loops the slower one may be asked for few or
+            // none), nor of one whose end goes out in the same flush as a later one's. How many were asked
+            // for depends on timing (the statements run on the master directly, back to back); that every request
+            // was answered does not.
             final BinlogPosition last = position(lastTransactionEnd(master));
             final SemiSyncStatus s = SemiSyncTopology.awaitStatus(
                     proxy,
-                    st -> st.replicas().stream()
-                            .allMatch(
-                                    r -> r.watermark() != null && r.watermark().covers(last)));
+                    st -> st.quorumPosition() != null
+                            && st.quorumPosition().covers(last)
+                            && st.replicas().stream()
+                                            .mapToLong(SemiSyncStatus.ReplicaView::acks)
+                                            .sum()
+                                    == st.netWaits());
             assertThat(s.clients()).isEqualTo(2);
-            assertThat(s.replicas()).allSatisfy(rep -> assertThat(rep.acks()).isBetween(1L, transactions));
+            assertThat(s.replicas()).allSatisfy(rep -> assertThat(rep.acks()).isBetween(0L, transactions));
+            assertThat(s.replicas())
+                    .as("the replica that acknowledged the newest transaction")
+                    .anySatisfy(rep -> assertThat(
+                                    rep.watermark() != null && rep.watermark().covers(last))
+                            .isTrue());
             assertThat(s.replicas().stream()
                             .mapToLong(SemiSyncStatus.ReplicaView::acks)
                             .sum())
