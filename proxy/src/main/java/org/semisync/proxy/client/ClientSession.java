@@ -44,7 +44,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final AdminCommands admin;
 
     private Channel client;
-    private Channel backend;
     /** Reading and back-pressure between the two sides. */
     private SessionFlow flow;
 
@@ -82,13 +81,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         MasterConnection.open(client, transport, config, new BackendHandler(this))
                 .addListener((ChannelFutureListener) f -> {
                     if (f.isSuccess()) {
-                        backend = f.channel();
-                        flow.connected(backend);
+                        final Channel master = f.channel();
+                        flow.connected(master);
                         if (state == State.CLOSED) {
-                            backend.close();
+                            master.close();
                         } else {
-                            login = new LoginRelay(client, backend, tls, config.master(), counters, new LoginOutcome());
-                            backend.read();
+                            login = new LoginRelay(client, master, tls, config.master(), counters, new LoginOutcome());
+                            master.read();
                         }
                     } else {
                         fail(
@@ -168,7 +167,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         @Override
         public void authenticated(final Packet ok) {
             setup = new SessionSetup(
-                    services, admin, client, backend, config.master(), login, new Phases(), new RouterLink());
+                    services, admin, client, flow.master(), config.master(), login, new Phases(), new RouterLink());
             setup.authenticated(ok);
         }
 
@@ -196,10 +195,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             router = commands;
             state = State.COMMAND;
             handshakeTimeout.cancel(false);
-            // From here on both sides read on their own (no read() round trip per batch, which costs an epoll_ctl
-            // each time); a side stops reading only while the other side's outbound buffer is over its high mark.
-            client.config().setAutoRead(true);
-            backend.config().setAutoRead(true);
+            flow.commandPhase();
             counters.clientAuthenticated();
         }
 

@@ -40,6 +40,20 @@ final class SessionFlow {
         this.backend = master;
     }
 
+    /** The master connection, null until it is open. */
+    Channel master() {
+        return backend;
+    }
+
+    /**
+     * The command phase begins: from here on both sides read on their own (no read() round trip per batch, which costs
+     * an epoll_ctl each time); a side stops reading only while the other side's outbound buffer is over its high mark.
+     */
+    void commandPhase() {
+        client.config().setAutoRead(true);
+        backend.config().setAutoRead(true);
+    }
+
     /** Whether the ring serves this connection's dump (its master connection was closed on purpose). */
     boolean servedFromRing() {
         final CommandRouter router = phase.router();

@@ -102,14 +102,16 @@ class ReplicationThroughProxyIT {
             // for depends on timing (the statements run on the master directly, back to back); that every request
             // was answered does not.
             final BinlogPosition last = position(lastTransactionEnd(master));
-            final SemiSyncStatus s = SemiSyncTopology.awaitStatus(
+            // waits until the quorum covers it and every request is answered; the assertions below say which failed
+            final SemiSyncStatus s = SemiSyncTopology.statusWithin(
                     proxy,
                     st -> st.quorumPosition() != null
                             && st.quorumPosition().covers(last)
                             && st.replicas().stream()
                                             .mapToLong(SemiSyncStatus.ReplicaView::acks)
                                             .sum()
-                                    == st.netWaits());
+                                    == st.netWaits(),
+                    Duration.ofSeconds(30));
             assertThat(s.clients()).isEqualTo(2);
             assertThat(s.replicas()).allSatisfy(rep -> assertThat(rep.acks()).isBetween(0L, transactions));
             assertThat(s.replicas())
