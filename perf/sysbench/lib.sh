@@ -121,6 +121,16 @@ cpu_ticks() {
   else echo 0; fi
 }
 
+# sql PORT STATEMENTS: as root, tab-separated rows without a header
+sql() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -N -e "$2"; }
+
+# replicate_from REPLICA_PORT SOURCE_PORT: the replica (re)starts replicating from the source on 127.0.0.1, by GTID
+# from its own slave_pos, as the repl user
+replicate_from() {
+  sql "$1" "STOP SLAVE; CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$2, MASTER_USER='repl',
+    MASTER_PASSWORD='repl_pass', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1; START SLAVE"
+}
+
 # sb TEST PORT THREADS SECONDS OUTFILE [run|prepare|cleanup]
 sb() {
   local test=$1 port=$2 threads=$3 seconds=$4 out=$5 action=${6:-run}

@@ -36,7 +36,6 @@ done
 OUT="$RESULTS_ROOT/prepare/ring-$RING_BYTES-t$THREADS"
 mkdir -p "$OUT"; rm -f "$OUT"/*.txt
 need_tools
-sql() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -N -e "$2"; }
 now_ms() { date +%s%3N; }
 
 start_mariadb master 1
@@ -59,8 +58,7 @@ for r in $PORT_REPLICA1 $PORT_REPLICA2; do sql "$r" "SET GLOBAL gtid_slave_pos='
 
 point_replicas() {   # point_replicas PORT
   for r in $PORT_REPLICA1 $PORT_REPLICA2; do
-    sql "$r" "STOP SLAVE; CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$1, MASTER_USER='repl',
-      MASTER_PASSWORD='repl_pass', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1; START SLAVE"
+    replicate_from "$r" "$1"
   done
 }
 caught_up() {

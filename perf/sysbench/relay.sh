@@ -21,7 +21,6 @@ done
 OUT="$RESULTS_ROOT/relay"
 mkdir -p "$OUT"
 need_tools
-sql() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -N -e "$2"; }
 now_ms() { date +%s%3N; }
 io_pos() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$PORT_REPLICA" -e 'SHOW SLAVE STATUS\G' | awk '/Gtid_IO_Pos/ {print $2}'; }
 

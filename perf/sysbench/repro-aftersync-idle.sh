@@ -10,7 +10,6 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need_tools
-sql() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -N -e "$2"; }
 start_mariadb master 1
 start_mariadb replica1 2 --rpl-semi-sync-slave-enabled=ON --read-only=1
 MP=$(free_port)
@@ -19,8 +18,7 @@ start_proxy "$PORT_MASTER" --replication-user repl --replication-password repl_p
 sql "$PORT_REPLICA1" "SET GLOBAL gtid_slave_pos='$(sql "$PORT_MASTER" 'SELECT @@gtid_binlog_pos')'"
 sql "$PORT_MASTER" "CREATE TABLE sbtest.t (id INT PRIMARY KEY); INSERT INTO sbtest.t VALUES (1)"
 change_master() {
-  sql "$PORT_REPLICA1" "STOP SLAVE; CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$1, MASTER_USER='repl',
-    MASTER_PASSWORD='repl_pass', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1; START SLAVE"
+  replicate_from "$PORT_REPLICA1" "$1"
   sql "$PORT_REPLICA1" "SELECT MASTER_GTID_WAIT('$(sql "$PORT_MASTER" 'SELECT @@gtid_binlog_pos')', 30)" >/dev/null
 }
 change_master "$PORT_MASTER"   # up to date, directly from the master

@@ -60,7 +60,6 @@ done
 mkdir -p "$OUT"
 rm -f "$OUT"/*.txt
 need_tools
-sql() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -N -e "$2"; }
 
 start_mariadb master 1
 MASTER_PID=${PIDS[-1]}
@@ -101,8 +100,7 @@ SOURCE_PORT=""
 point_replicas() {   # point_replicas PORT (nothing to do when they already replicate from it)
   [ "$SOURCE_PORT" = "$1" ] && return 0
   for r in "${REPLICA_PORTS[@]}"; do
-    sql "$r" "STOP SLAVE; CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$1, MASTER_USER='repl',
-      MASTER_PASSWORD='repl_pass', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1; START SLAVE"
+    replicate_from "$r" "$1"
   done
   SOURCE_PORT=$1
 }

@@ -31,7 +31,6 @@ command -v haproxy >/dev/null 2>&1 || { echo "variants.sh: needs haproxy (apt-ge
 mkdir -p "$OUT"
 REPORT="$OUT/variants.txt"
 
-sql() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -N -e "$2"; }
 start_mariadb master 1 --plugin-load-add=semisync_master --rpl-semi-sync-master-timeout=10000
 start_mariadb replica1 2 --rpl-semi-sync-slave-enabled=ON --read-only=1
 start_mariadb replica2 3 --rpl-semi-sync-slave-enabled=ON --read-only=1
@@ -52,8 +51,7 @@ done
 
 point_replicas() {   # PORT
   for r in "${REPLICA_PORTS[@]}"; do
-    sql "$r" "STOP SLAVE; CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$1, MASTER_USER='repl',
-      MASTER_PASSWORD='repl_pass', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1; START SLAVE"
+    replicate_from "$r" "$1"
   done
   sleep 1
 }
